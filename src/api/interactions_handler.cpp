@@ -1,0 +1,122 @@
+#include "api/interactions_handler.h"
+
+#include <boost/json.hpp>
+
+#include "api/request_auth_glue.h"
+#include "domain/interaction_request.h"
+#include "util/mime_detector.h"
+
+namespace interactiond::api {
+namespace {
+
+using domain::Error;
+
+// The stored entry of an AttachmentInteraction: the message the console shows, a StaticContent
+// Attachments message carrying the caption.
+boost::json::object AttachmentEntry(const domain::InteractionRequest& request,
+                                    const std::string& name, const std::string& mime_type,
+                                    const std::string& url) {
+  boost::json::object attachment;
+  attachment["id"] = request.attachment.id;
+  attachment["name"] = name;
+  attachment["mimeType"] = mime_type;
+  attachment["url"] = url;
+  boost::json::object content;
+  content["formatType"] = "Attachments";
+  content["attachments"] = boost::json::array{attachment};
+  if (request.attachment.text) content["text"] = *request.attachment.text;
+  boost::json::object message;
+  message["messageType"] = "StaticContentMessage";
+  message["id"] = request.attachment.id;
+  message["staticContent"] = std::move(content);
+  boost::json::object entry;
+  entry["id"] = request.attachment.id;
+  entry["entryType"] = "Message";
+  entry["abstractMessage"] = std::move(message);
+  return entry;
+}
+
+}  // namespace
+
+void HandlePostInteractions(const AppContext& context, http::HttpRequest& request,
+                            http::Respond respond) {
+  auto fail = [&](const Error& error) { respond(http::ErrorResponse(error)); };
+
+  auto auth = AuthorizeApiRequest(context, request, {});
+  if (!auth.ok()) return fail(auth.error());
+  const config::Org& org = *auth->org;
+  if (org.features.read_only) return fail(Error::Of(10019));
+
+  // Body: present, multipart/form-data, well formed, with a json part.
+  if (request.body_bytes == 0) return fail(Error::Of(10100, "empty body"));
+  if (!request.multipart_content_type) {
+    return fail(Error::Of(10016, "Content-Type is not multipart/form-data with a boundary"));
+  }
+  if (!request.form_well_formed || !request.form) {
+    return fail(Error::Of(10100, "malformed multipart body: " + request.form_error));
+  }
+  http::MultipartForm& form = *request.form;
+  if (!form.json) return fail(Error::Of(10100, "no json part"));
+
+  auto parsed = domain::ParseInteractionRequest(*form.json);
+  if (!parsed.ok()) return fail(parsed.error());
+  domain::InteractionRequest& interaction = *parsed;
+
+  std::vector<domain::ReceivedFile> received;
+  for (const auto& file : form.files) received.push_back({file.size, file.over_limit});
+  if (auto status = domain::CheckReceivedFiles(interaction, received); !status.ok()) {
+    return fail(status.error());
+  }
+  std::string mime_type;
+  if (interaction.kind == domain::InboundKind::kAttachment) {
+    mime_type = util::DetectMimeType(form.files[0].data);
+    if (mime_type.empty() || !domain::IsSupportedInboundMimeType(mime_type)) {
+      return fail(Error::Of(10095, "detected '" + mime_type + "'"));
+    }
+  }
+
+  auto channel = domain::ResolveInboundChannel(org, *auth->channel_definition, interaction.to);
+  if (!channel.ok()) return fail(channel.error());
+  if (auto status = domain::CheckRoutingAttributes(**channel, interaction.routing_attributes);
+      !status.ok()) {
+    return fail(status.error());
+  }
+
+  store::InboundWrite write;
+  write.org_id = org.id;
+  write.channel_id = (*channel)->id;
+  write.channel_address = interaction.to;
+  write.channel_definition = auth->channel_definition->developer_name;
+  write.end_user_client_id = interaction.from;
+  write.request_id = auth->request_id;
+  write.entry_id = interaction.interaction_id;
+  write.entry_type = interaction.entry_type;
+  write.client_timestamp = interaction.timestamp;
+  write.received_at_ms = context.clock->NowMs();
+
+  if (interaction.kind == domain::InboundKind::kAttachment) {
+    const http::FilePart& file = form.files[0];
+    auto sha = context.attachments->Put(file.data);
+    if (!sha.ok()) return fail(sha.error());
+    const std::string name = file.filename.empty() ? interaction.attachment.id : file.filename;
+    const std::string url = context.base_url + "/admin/v1/attachments/" + *sha;
+    write.payload_json = boost::json::serialize(AttachmentEntry(interaction, name, mime_type, url));
+    write.attachment = store::AttachmentRecord{*sha, file.size, mime_type, name};
+  } else {
+    write.payload_json = boost::json::serialize(interaction.entry_payload);
+  }
+
+  context.store->SubmitInbound(
+      std::move(write), [respond = std::move(respond), id = interaction.interaction_id](
+                            domain::Result<store::InboundWriteResult> result) {
+        if (!result.ok()) return respond(http::ErrorResponse(result.error()));
+        boost::json::object body;
+        body["conversationIdentifier"] = result->conversation_identifier;
+        body["id"] = id;
+        body["workItemIds"] = boost::json::array{boost::json::value(result->session_id)};
+        body["success"] = true;
+        respond(http::JsonResponse(202, boost::json::serialize(body)));
+      });
+}
+
+}  // namespace interactiond::api

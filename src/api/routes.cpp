@@ -1,0 +1,36 @@
+#include "api/routes.h"
+
+#include "api/admin_handlers.h"
+#include "api/interactions_handler.h"
+#include "api/oauth_handlers.h"
+
+namespace interactiond::api {
+
+std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
+  using boost::beast::http::verb;
+  using http::BodyKind;
+  auto router = std::make_shared<http::Router>();
+  auto bind = [&context](void (*handler)(const AppContext&, http::HttpRequest&, http::Respond)) {
+    return [&context, handler](http::HttpRequest& request, http::Respond respond) {
+      handler(context, request, std::move(respond));
+    };
+  };
+  // Interaction Service API.
+  router->Add(verb::post, "/api/v1/interactions", BodyKind::kMultipart,
+              bind(HandlePostInteractions));
+  // OAuth (what the login host answers for the partner's JWT-bearer flow and Pub/Sub clients).
+  router->Add(verb::post, "/services/oauth2/token", BodyKind::kJson, bind(HandleOAuthToken));
+  router->Add(verb::get, "/services/oauth2/userinfo", BodyKind::kNone, bind(HandleOAuthUserInfo));
+  // Operations and inspection.
+  router->Add(verb::get, "/health", BodyKind::kNone, bind(HandleHealth));
+  router->Add(verb::get, "/admin/v1/conversations", BodyKind::kNone, bind(HandleListConversations));
+  router->Add(verb::get, "/admin/v1/conversations/{conversationIdentifier}", BodyKind::kNone,
+              bind(HandleGetConversation));
+  router->Add(verb::get, "/admin/v1/attachments/{sha256}", BodyKind::kNone,
+              bind(HandleGetAttachment));
+  router->Add(verb::get, "/admin/v1/faults", BodyKind::kNone, bind(HandleGetFaults));
+  router->Add(verb::post, "/admin/v1/faults", BodyKind::kJson, bind(HandlePostFaults));
+  return router;
+}
+
+}  // namespace interactiond::api

@@ -1,0 +1,304 @@
+#include "config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/demo_org_yaml.h"
+
+namespace interactiond::config {
+namespace {
+
+[[noreturn]] void Fail(const std::string& where, const std::string& what) {
+  throw ConfigError(where + ": " + what);
+}
+
+std::string Str(const YAML::Node& node, const char* key, const std::string& where,
+                bool required = true, const std::string& fallback = {}) {
+  const YAML::Node value = node[key];
+  if (!value || value.IsNull()) {
+    if (required) Fail(where, std::string("missing required key '") + key + "'");
+    return fallback;
+  }
+  if (!value.IsScalar()) Fail(where, std::string("'") + key + "' must be a string");
+  return value.as<std::string>();
+}
+
+bool Bool(const YAML::Node& node, const char* key, const std::string& where, bool fallback) {
+  const YAML::Node value = node[key];
+  if (!value || value.IsNull()) return fallback;
+  try {
+    return value.as<bool>();
+  } catch (const YAML::Exception&) {
+    Fail(where, std::string("'") + key + "' must be true or false");
+  }
+}
+
+int64_t Int(const YAML::Node& node, const char* key, const std::string& where, int64_t fallback,
+            int64_t min, int64_t max) {
+  const YAML::Node value = node[key];
+  if (!value || value.IsNull()) return fallback;
+  int64_t parsed = 0;
+  try {
+    parsed = value.as<int64_t>();
+  } catch (const YAML::Exception&) {
+    Fail(where, std::string("'") + key + "' must be an integer");
+  }
+  if (parsed < min || parsed > max) {
+    Fail(where, std::string("'") + key + "' must be between " + std::to_string(min) + " and " +
+                    std::to_string(max));
+  }
+  return parsed;
+}
+
+std::vector<std::string> StrList(const YAML::Node& node, const char* key,
+                                 const std::string& where) {
+  std::vector<std::string> out;
+  const YAML::Node value = node[key];
+  if (!value || value.IsNull()) return out;
+  if (!value.IsSequence()) Fail(where, std::string("'") + key + "' must be a list");
+  for (const auto& item : value) out.push_back(item.as<std::string>());
+  return out;
+}
+
+void CheckId(const std::string& id, const char* prefix, const std::string& where) {
+  if (id.size() != 15 || id.rfind(prefix, 0) != 0) {
+    Fail(where, "id '" + id + "' must be 15 characters starting with " + prefix);
+  }
+}
+
+template <typename Fn>
+void ForEach(const YAML::Node& node, const char* key, const std::string& where, Fn fn) {
+  const YAML::Node list = node[key];
+  if (!list || list.IsNull()) return;
+  if (!list.IsSequence()) Fail(where, std::string("'") + key + "' must be a list");
+  size_t index = 0;
+  for (const auto& item : list) {
+    fn(item, where + "." + key + "[" + std::to_string(index++) + "]");
+  }
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Certificate(const std::string& value, const std::filesystem::path& base_dir,
+                        const std::string& demo_certificate_pem) {
+  if (value == "demo-generated") return demo_certificate_pem;
+  if (value.rfind("file:", 0) == 0) {
+    std::filesystem::path path = value.substr(5);
+    if (path.is_relative()) path = base_dir / path;
+    return ReadFile(path);
+  }
+  return value;  // inline PEM (may be empty: no JWT-bearer for this app)
+}
+
+Org ParseOrg(const YAML::Node& node, const std::string& where,
+             const std::filesystem::path& base_dir, const std::string& demo_certificate_pem) {
+  if (!node.IsMap()) Fail(where, "an org must be a mapping");
+  Org org;
+  org.id = Str(node, "id", where);
+  CheckId(org.id, "00D", where);
+  org.name = Str(node, "name", where, false, org.id);
+  org.instance_url = Str(node, "instanceUrl", where, false);
+  if (const YAML::Node f = node["features"]) {
+    const std::string fw = where + ".features";
+    org.features.ccaas_enabled = Bool(f, "ccaasEnabled", fw, true);
+    org.features.read_only = Bool(f, "readOnly", fw, false);
+    org.features.conference_routing = Bool(f, "conferenceRouting", fw, true);
+    org.features.cancel_reason = Bool(f, "cancelReason", fw, true);
+    org.features.history_with_session = Bool(f, "historyWithSession", fw, true);
+    org.features.permissions = Bool(f, "permissions", fw, true);
+  }
+  ForEach(node, "connectedApps", where, [&](const YAML::Node& n, const std::string& w) {
+    ConnectedApp app;
+    app.name = Str(n, "name", w);
+    app.developer_prefix = Str(n, "developerPrefix", w);
+    app.consumer_key = Str(n, "consumerKey", w);
+    app.certificate_pem =
+        Certificate(Str(n, "certificate", w, false), base_dir, demo_certificate_pem);
+    app.scopes = StrList(n, "scopes", w);
+    org.connected_apps.push_back(std::move(app));
+  });
+  ForEach(node, "channelDefinitions", where, [&](const YAML::Node& n, const std::string& w) {
+    ChannelDefinition def;
+    def.developer_name = Str(n, "developerName", w);
+    def.connected_app = Str(n, "connectedApp", w);
+    const std::string vendor_type = Str(n, "vendorType", w, false, "Messaging");
+    if (vendor_type == "CCaaS") {
+      def.vendor_type = VendorType::kCcaas;
+    } else if (vendor_type == "Messaging") {
+      def.vendor_type = VendorType::kMessaging;
+    } else {
+      Fail(w, "vendorType must be Messaging or CCaaS");
+    }
+    def.vendor_name = Str(n, "vendor", w);
+    const std::string routing = Str(n, "routingOwner", w, false, "Salesforce");
+    if (routing != "Salesforce" && routing != "Partner")
+      Fail(w, "routingOwner: Salesforce|Partner");
+    def.routing_owner = routing == "Partner" ? RoutingOwner::kPartner : RoutingOwner::kSalesforce;
+    const std::string consent = Str(n, "consentOwner", w, false, "Partner");
+    if (consent != "Salesforce" && consent != "Partner")
+      Fail(w, "consentOwner: Salesforce|Partner");
+    def.consent_owner = consent == "Partner" ? ConsentOwner::kPartner : ConsentOwner::kSalesforce;
+    def.supports_keywords = Bool(n, "supportsKeywords", w, false);
+    def.conference_supported = Bool(n, "conferenceSupported", w, false);
+    def.custom_platform_event = Str(n, "customPlatformEvent", w);
+    def.event_type_field = Str(n, "eventTypeField", w, false, "EventType__c");
+    def.payload_field = Str(n, "payloadField", w, false, "Payload__c");
+    org.channel_definitions.push_back(std::move(def));
+  });
+  ForEach(node, "channels", where, [&](const YAML::Node& n, const std::string& w) {
+    MessagingChannel channel;
+    channel.id = Str(n, "id", w);
+    CheckId(channel.id, "0Mj", w);
+    channel.channel_address_identifier = Str(n, "channelAddressIdentifier", w);
+    channel.channel_definition = Str(n, "channelDefinition", w, false);
+    channel.provider = Str(n, "provider", w, false);
+    channel.kind = Str(n, "kind", w, false, "Messaging");
+    channel.message_type = Str(n, "messageType", w, false, "Custom");
+    channel.active = Bool(n, "active", w, true);
+    channel.contact_center_linked = Bool(n, "contactCenterLinked", w, true);
+    channel.default_queue = Str(n, "defaultQueue", w, false);
+    channel.default_flow = Str(n, "defaultFlow", w, false);
+    ForEach(n, "variables", w, [&](const YAML::Node& v, const std::string& vw) {
+      ChannelVariable variable;
+      variable.name = Str(v, "name", vw);
+      variable.max_length = static_cast<int>(Int(v, "maxLength", vw, 255, 1, 131072));
+      channel.variables.push_back(std::move(variable));
+    });
+    org.channels.push_back(std::move(channel));
+  });
+  ForEach(node, "queues", where, [&](const YAML::Node& n, const std::string& w) {
+    Queue queue{Str(n, "id", w), Str(n, "name", w, false)};
+    CheckId(queue.id, "00G", w);
+    org.queues.push_back(std::move(queue));
+  });
+  ForEach(node, "flows", where, [&](const YAML::Node& n, const std::string& w) {
+    Flow flow{Str(n, "id", w), Str(n, "name", w, false), Str(n, "targetQueue", w, false),
+              Str(n, "targetUser", w, false)};
+    CheckId(flow.id, "300", w);
+    org.flows.push_back(std::move(flow));
+  });
+  ForEach(node, "users", where, [&](const YAML::Node& n, const std::string& w) {
+    User user;
+    user.id = Str(n, "id", w);
+    CheckId(user.id, "005", w);
+    user.username = Str(n, "username", w);
+    user.name = Str(n, "name", w, false, user.username);
+    user.partner_messaging = Bool(n, "partnerMessaging", w, true);
+    user.capacity = static_cast<int>(Int(n, "capacity", w, 5, 0, 1000));
+    user.queues = StrList(n, "queues", w);
+    org.users.push_back(std::move(user));
+  });
+  ForEach(node, "botIntegrations", where, [&](const YAML::Node& n, const std::string& w) {
+    org.bot_integrations.push_back({Str(n, "developerName", w), Str(n, "connectedApp", w),
+                                    Str(n, "customPlatformEvent", w, false)});
+  });
+  ForEach(node, "bots", where, [&](const YAML::Node& n, const std::string& w) {
+    org.bots.push_back({Str(n, "id", w), Str(n, "name", w, false),
+                        Str(n, "integrationDefinition", w), Bool(n, "active", w, true)});
+  });
+  return org;
+}
+
+// Cross-references: every name a record points at must exist, and keys must be unique.
+void ValidateOrg(const Org& org, const std::string& where) {
+  std::set<std::string> seen;
+  auto unique = [&](const std::string& kind, const std::string& key) {
+    if (!seen.insert(kind + "\n" + key).second) Fail(where, "duplicate " + kind + " '" + key + "'");
+  };
+  for (const auto& app : org.connected_apps) {
+    unique("connected app", app.name);
+    unique("consumer key", app.consumer_key);
+  }
+  for (const auto& def : org.channel_definitions) {
+    unique("channel definition", def.developer_name);
+    if (!org.FindConnectedApp(def.connected_app)) {
+      Fail(where, "channel definition '" + def.developer_name + "' names unknown connected app '" +
+                      def.connected_app + "'");
+    }
+  }
+  for (const auto& channel : org.channels) {
+    unique("channel", channel.channel_address_identifier);
+    unique("channel id", channel.id);
+    if (!channel.channel_definition.empty() &&
+        !org.FindChannelDefinition(channel.channel_definition)) {
+      Fail(where, "channel '" + channel.channel_address_identifier +
+                      "' names unknown channel definition '" + channel.channel_definition + "'");
+    }
+  }
+  for (const auto& user : org.users) {
+    unique("user", user.id);
+    unique("username", user.username);
+  }
+  for (const auto& integration : org.bot_integrations) {
+    if (!org.FindConnectedApp(integration.connected_app)) {
+      Fail(where,
+           "bot integration '" + integration.developer_name + "' names unknown connected app");
+    }
+  }
+}
+
+Durability ParseDurability(const std::string& text) {
+  if (text == "full") return Durability::kFull;
+  if (text == "normal") return Durability::kNormal;
+  if (text == "off") return Durability::kOff;
+  throw ConfigError("server.durability must be full, normal or off");
+}
+
+}  // namespace
+
+Config LoadConfigFromYaml(const std::string& yaml_text, const std::filesystem::path& base_dir,
+                          const std::string& demo_certificate_pem, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(source + ": not valid YAML: " + e.what());
+  }
+  if (!root.IsMap()) throw ConfigError(source + ": the document must be a mapping");
+  Config config;
+  config.source = source;
+  if (const YAML::Node server = root["server"]) {
+    const std::string w = "server";
+    config.server.host = Str(server, "host", w, false, config.server.host);
+    config.server.port =
+        static_cast<uint16_t>(Int(server, "port", w, config.server.port, 0, 65535));
+    config.server.threads = static_cast<int>(Int(server, "threads", w, 0, 0, 256));
+    if (server["dataDir"]) config.server.data_dir = Str(server, "dataDir", w);
+    if (server["durability"])
+      config.server.durability = ParseDurability(Str(server, "durability", w));
+    config.server.request_log = Bool(server, "requestLog", w, true);
+    config.server.instance_url = Str(server, "instanceUrl", w, false);
+  }
+  std::vector<Org> orgs;
+  ForEach(root, "orgs", "orgs", [&](const YAML::Node& n, const std::string& w) {
+    orgs.push_back(ParseOrg(n, w, base_dir, demo_certificate_pem));
+    ValidateOrg(orgs.back(), w);
+  });
+  if (orgs.empty()) throw ConfigError(source + ": at least one org is required");
+  std::set<std::string> org_ids;
+  for (const auto& org : orgs) {
+    if (!org_ids.insert(org.id).second) throw ConfigError("duplicate org id " + org.id);
+  }
+  config.orgs = std::make_shared<const OrgDirectory>(std::move(orgs));
+  return config;
+}
+
+Config LoadConfigFile(const std::filesystem::path& file, const std::string& demo_certificate_pem) {
+  return LoadConfigFromYaml(ReadFile(file), file.parent_path(), demo_certificate_pem,
+                            file.string());
+}
+
+Config LoadDemoConfig(const std::string& demo_certificate_pem) {
+  return LoadConfigFromYaml(kDemoOrgYaml, ".", demo_certificate_pem, "built-in demo org");
+}
+
+}  // namespace interactiond::config

@@ -1,0 +1,115 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace interactiond::store {
+namespace {
+
+// Append-only: never edit a migration that has shipped; add the next one.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: conversations, sessions, end users, participants, entries, attachments, id counters.
+      R"sql(
+      CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE end_users (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        channel_address TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        consent_status TEXT NOT NULL DEFAULT 'ImplicitlyOptedIn',
+        created_at INTEGER NOT NULL,
+        UNIQUE (org_id, channel_address, client_id)
+      );
+      CREATE TABLE conversations (
+        identifier TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        channel_address TEXT NOT NULL,
+        channel_definition TEXT NOT NULL,
+        end_user_id TEXT NOT NULL REFERENCES end_users(id),
+        current_session_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_by_org ON conversations(org_id, created_at);
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        conversation_identifier TEXT NOT NULL REFERENCES conversations(identifier),
+        status TEXT NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER
+      );
+      CREATE INDEX sessions_by_conversation ON sessions(conversation_identifier);
+      CREATE TABLE participants (
+        conversation_identifier TEXT NOT NULL REFERENCES conversations(identifier),
+        app_type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        role TEXT NOT NULL,
+        display_name TEXT,
+        joined_time INTEGER NOT NULL,
+        left_time INTEGER,
+        PRIMARY KEY (conversation_identifier, role, subject)
+      ) WITHOUT ROWID;
+      CREATE TABLE entries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_identifier TEXT NOT NULL REFERENCES conversations(identifier),
+        session_id TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        entry_type TEXT NOT NULL,
+        sender_app_type TEXT NOT NULL,
+        sender_subject TEXT NOT NULL,
+        sender_role TEXT NOT NULL,
+        client_timestamp INTEGER NOT NULL,
+        transcripted_timestamp INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        request_id TEXT,
+        UNIQUE (conversation_identifier, entry_id)
+      );
+      CREATE TABLE attachments (
+        id TEXT NOT NULL,
+        conversation_identifier TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mime_type TEXT NOT NULL,
+        filename TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_identifier, id)
+      ) WITHOUT ROWID;
+      )sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+void MigrateSchema(Database& db) {
+  db.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at INTEGER NOT NULL DEFAULT (unixepoch()))");
+  Statement current = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  current.Step();
+  const int applied = static_cast<int>(current.Int(0));
+  if (applied > CurrentSchemaVersion()) {
+    throw SqliteError("the database has schema version " + std::to_string(applied) +
+                      ", newer than this binary's " + std::to_string(CurrentSchemaVersion()));
+  }
+  const auto& migrations = Migrations();
+  for (int version = applied + 1; version <= CurrentSchemaVersion(); ++version) {
+    db.Exec("BEGIN IMMEDIATE");
+    try {
+      db.Exec(migrations[version - 1]);
+      db.Exec("INSERT INTO schema_migrations(version) VALUES (" + std::to_string(version) + ")");
+      db.Exec("COMMIT");
+    } catch (...) {
+      db.Exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace interactiond::store

@@ -1,0 +1,89 @@
+// The embedded store: SQLite in WAL mode under <data dir>/interactiond.db.
+//
+// Writes: one writer thread owns the write connection. Requests queue up; the writer takes every
+// queued request, applies each inside its own savepoint of one transaction, commits once (one
+// WAL sync for the whole group, as LevelDB's DBImpl::Write), then runs the completions. A request
+// that fails rolls back only its savepoint. Because one thread applies every change, changes to a
+// conversation are linearised; parsing and validation of requests run in parallel on the I/O
+// threads before they reach the queue.
+// Reads: a pool of read-only connections (WAL readers never block the writer).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+#include "util/fault_injector.h"
+
+namespace interactiond::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating and migrating as needed) <data_dir>/interactiond.db. Throws SqliteError.
+  // `faults` may be null; it must outlive the store.
+  SqliteStore(const std::filesystem::path& data_dir, config::Durability durability,
+              util::FaultInjector* faults);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  void SubmitInbound(InboundWrite write,
+                     std::function<void(domain::Result<InboundWriteResult>)> done) override;
+  domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) override;
+  domain::Result<boost::json::value> GetConversation(const std::string& identifier) override;
+  void Close() override;
+
+  // Number of commits so far (for tests of group commit).
+  uint64_t commit_count() const;
+
+ private:
+  struct PendingWrite {
+    InboundWrite write;
+    std::function<void(domain::Result<InboundWriteResult>)> done;
+  };
+  struct ConversationRef {
+    std::string conversation_identifier;
+    std::string session_id;
+    std::string end_user_id;
+  };
+  class ReadLease;
+
+  void WriterLoop();
+  void CommitGroup(std::vector<PendingWrite>& group);
+  domain::Result<InboundWriteResult> ApplyInbound(const InboundWrite& write);
+  std::optional<ConversationRef> LookupConversation(const InboundWrite& write);
+  std::string NextId(const char* counter, const char* prefix);
+  std::unique_ptr<Database> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Database> reader);
+
+  const std::filesystem::path path_;
+  util::FaultInjector* faults_;
+  std::unique_ptr<Database> writer_db_;
+
+  // Prepared statements of the writer connection (writer thread only).
+  struct WriterStatements;
+  std::unique_ptr<WriterStatements> sql_;
+  // Writer-thread caches: conversation per (org, channel, end user) and id counters.
+  std::unordered_map<std::string, ConversationRef> conversations_;
+  std::unordered_map<std::string, uint64_t> counters_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingWrite> queue_;
+  bool closing_ = false;
+  uint64_t commits_ = 0;
+  std::thread writer_;
+
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Database>> readers_;
+};
+
+}  // namespace interactiond::store

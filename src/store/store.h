@@ -1,0 +1,77 @@
+// The persistence interface. Every mutation is a request to the store's single writer, which
+// applies requests in arrival order and group-commits them: a completion runs only after the
+// transaction holding its change is durable (per the configured durability), so a caller that
+// acknowledges in its completion never acknowledges a change that a crash could lose.
+//
+// Threading: all methods may be called from any thread. Completions run on the writer thread and
+// must only hand the result elsewhere (post to an executor); they must not block.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <boost/json/value.hpp>
+
+#include "domain/result.h"
+
+namespace interactiond::store {
+
+struct AttachmentRecord {
+  std::string sha256;  // content address of the bytes under <data>/attachments
+  uint64_t size = 0;
+  std::string mime_type;
+  std::string filename;
+};
+
+// One inbound entry from an end user (POST /api/v1/interactions).
+struct InboundWrite {
+  std::string org_id;
+  std::string channel_id;
+  std::string channel_address;
+  std::string channel_definition;
+  std::string end_user_client_id;
+  std::string request_id;
+  std::string entry_id;
+  std::string entry_type;
+  int64_t client_timestamp = 0;
+  int64_t received_at_ms = 0;
+  std::string payload_json;  // the entry payload as stored and shown
+  std::optional<AttachmentRecord> attachment;
+};
+
+struct InboundWriteResult {
+  std::string conversation_identifier;
+  std::string session_id;
+  std::string end_user_id;
+  bool created_conversation = false;
+  bool duplicate = false;  // the conversation already held this entry id: nothing was written
+};
+
+struct ConversationQuery {
+  std::string org_id;  // empty = every org
+  int limit = 100;
+  int offset = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends the entry, creating the conversation, messaging session, end user and end-user
+  // participant on the first contact of (org, channel address, end user). Errors: 20002 when the
+  // conversation lookup fails, 500 when the transaction cannot be committed.
+  virtual void SubmitInbound(InboundWrite write,
+                             std::function<void(domain::Result<InboundWriteResult>)> done) = 0;
+
+  // Read models for the admin API (JSON in the admin API's shape). Reads see every committed write.
+  virtual domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) = 0;
+  // A null value when no such conversation.
+  virtual domain::Result<boost::json::value> GetConversation(const std::string& identifier) = 0;
+
+  // Stops accepting writes, commits what is queued, and closes. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace interactiond::store
