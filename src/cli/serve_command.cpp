@@ -26,10 +26,11 @@ config::Durability ParseDurability(const std::string& text) {
 }
 
 std::shared_ptr<spdlog::logger> MakeLogger() {
-  // Asynchronous: request lines are formatted on the I/O thread and written by one background
-  // thread, so a slow stdout never stalls request handling.
+  // Asynchronous: lines are written by one background thread, so stdout latency is off the
+  // request path. When the queue is full the I/O thread waits rather than dropping a line: every
+  // request is logged.
   spdlog::init_thread_pool(16384, 1);
-  auto logger = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("interactiond");
+  auto logger = spdlog::create_async<spdlog::sinks::stdout_sink_mt>("interactiond");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   logger->flush_on(spdlog::level::warn);
   return logger;

@@ -59,7 +59,10 @@ std::vector<std::string> StrList(const YAML::Node& node, const char* key,
   const YAML::Node value = node[key];
   if (!value || value.IsNull()) return out;
   if (!value.IsSequence()) Fail(where, std::string("'") + key + "' must be a list");
-  for (const auto& item : value) out.push_back(item.as<std::string>());
+  for (const auto& item : value) {
+    if (!item.IsScalar()) Fail(where, std::string("'") + key + "' must be a list of strings");
+    out.push_back(item.as<std::string>());
+  }
   return out;
 }
 
@@ -76,7 +79,9 @@ void ForEach(const YAML::Node& node, const char* key, const std::string& where, 
   if (!list.IsSequence()) Fail(where, std::string("'") + key + "' must be a list");
   size_t index = 0;
   for (const auto& item : list) {
-    fn(item, where + "." + key + "[" + std::to_string(index++) + "]");
+    const std::string item_where = where + "." + key + "[" + std::to_string(index++) + "]";
+    if (!item.IsMap()) Fail(item_where, "must be a mapping");
+    fn(item, item_where);
   }
 }
 
@@ -109,6 +114,7 @@ Org ParseOrg(const YAML::Node& node, const std::string& where,
   org.instance_url = Str(node, "instanceUrl", where, false);
   if (const YAML::Node f = node["features"]) {
     const std::string fw = where + ".features";
+    if (!f.IsMap()) Fail(fw, "must be a mapping");
     org.features.ccaas_enabled = Bool(f, "ccaasEnabled", fw, true);
     org.features.read_only = Bool(f, "readOnly", fw, false);
     org.features.conference_routing = Bool(f, "conferenceRouting", fw, true);
@@ -255,8 +261,10 @@ Durability ParseDurability(const std::string& text) {
 
 }  // namespace
 
-Config LoadConfigFromYaml(const std::string& yaml_text, const std::filesystem::path& base_dir,
-                          const std::string& demo_certificate_pem, const std::string& source) {
+namespace {
+
+Config ParseConfig(const std::string& yaml_text, const std::filesystem::path& base_dir,
+                   const std::string& demo_certificate_pem, const std::string& source) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -268,6 +276,7 @@ Config LoadConfigFromYaml(const std::string& yaml_text, const std::filesystem::p
   config.source = source;
   if (const YAML::Node server = root["server"]) {
     const std::string w = "server";
+    if (!server.IsMap()) Fail(w, "must be a mapping");
     config.server.host = Str(server, "host", w, false, config.server.host);
     config.server.port =
         static_cast<uint16_t>(Int(server, "port", w, config.server.port, 0, 65535));
@@ -290,6 +299,18 @@ Config LoadConfigFromYaml(const std::string& yaml_text, const std::filesystem::p
   }
   config.orgs = std::make_shared<const OrgDirectory>(std::move(orgs));
   return config;
+}
+
+}  // namespace
+
+Config LoadConfigFromYaml(const std::string& yaml_text, const std::filesystem::path& base_dir,
+                          const std::string& demo_certificate_pem, const std::string& source) {
+  try {
+    return ParseConfig(yaml_text, base_dir, demo_certificate_pem, source);
+  } catch (const YAML::Exception& e) {
+    // A shape the checks above did not anticipate; yaml-cpp's message names line and column.
+    throw ConfigError(source + ": " + e.what());
+  }
 }
 
 Config LoadConfigFile(const std::filesystem::path& file, const std::string& demo_certificate_pem) {

@@ -124,6 +124,10 @@ Status ParseEntry(const object& interaction, InteractionRequest& request) {
   const auto entry_type = StringMember(*payload, "entryType");
   if (!entry_type) return Error::Of(10045, "entryType missing");
   request.entry_type = std::string(*entry_type);
+  if (*entry_type != "Message" && *entry_type != "TypingStartedIndicator" &&
+      *entry_type != "TypingStoppedIndicator" && *entry_type != "MessageDeliveryFailed") {
+    return Error::Of(10045, "entryType " + request.entry_type + " is not accepted inbound");
+  }
   auto id = EntryId(*payload, "id");
   if (!id.ok()) return id.error();
   request.interaction_id = std::move(id).value();
@@ -256,16 +260,14 @@ Result<InteractionRequest> ParseInteractionRequest(std::string_view json_text) {
   if (!parsed_timestamp || *parsed_timestamp < 0) return Error::Of(10029, "timestamp");
   request.timestamp = *parsed_timestamp;
 
-  if (auto status = ParseRoutingAttributes(body, request); !status.ok()) return status.error();
-
-  Status entry = OkStatus();
-  if (*interaction_type == "EntryInteraction") {
-    entry = ParseEntry(interaction, request);
-  } else if (*interaction_type == "AttachmentInteraction") {
-    entry = ParseAttachment(interaction, request);
-  } else {
+  const bool is_entry = *interaction_type == "EntryInteraction";
+  if (!is_entry && *interaction_type != "AttachmentInteraction") {
     return Error::Of(10029, "interactionType " + std::string(*interaction_type));
   }
+  if (auto status = ParseRoutingAttributes(body, request); !status.ok()) return status.error();
+
+  Status entry =
+      is_entry ? ParseEntry(interaction, request) : ParseAttachment(interaction, request);
   if (!entry.ok()) return entry.error();
   return request;
 }
@@ -326,8 +328,22 @@ Status CheckRoutingAttributes(const config::MessagingChannel& channel,
 
 size_t Utf8Length(std::string_view text) {
   size_t count = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++count;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = 1;
+    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+    if (lead >= 0xE0 && lead <= 0xEF) length = 3;
+    if (lead >= 0xF0 && lead <= 0xF4) length = 4;
+    // A sequence counts as one character only when all its continuation bytes are there;
+    // otherwise the lead byte counts alone and the rest are counted on their own.
+    size_t continuation = 1;
+    while (continuation < length && i + continuation < text.size() &&
+           (static_cast<unsigned char>(text[i + continuation]) & 0xC0) == 0x80) {
+      ++continuation;
+    }
+    i += continuation == length ? length : 1;
+    ++count;
   }
   return count;
 }

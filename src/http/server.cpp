@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -94,6 +95,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (state_->stopping) return Close();
     header_parser_.emplace();
     header_parser_->header_limit(kHeaderLimit);
+    // Beast checks Content-Length against the body limit as soon as the header is complete; the
+    // route's own limit is applied to the body parser that takes over.
+    header_parser_->body_limit(
+        std::max(state_->options.max_body_bytes, state_->options.max_json_body_bytes));
     string_parser_.reset();
     multipart_parser_.reset();
     request_ = HttpRequest();
@@ -116,9 +121,19 @@ class Session : public std::enable_shared_from_this<Session> {
       keep_alive_ = false;
       return Write(JsonResponse(431, RoutingErrorBody(431, "Request Header Fields Too Large", "")));
     }
+    if (ec == bhttp::error::body_limit) {  // a Content-Length over every limit
+      auto& header = header_parser_->get();
+      const std::string target(header.target());
+      request_.method = header.method();
+      request_.path = target.substr(0, target.find('?'));
+      match_ = state_->router->Match(request_.method, request_.path);
+      return WriteTooLarge();
+    }
     if (ec) {
       keep_alive_ = false;
-      return Write(JsonResponse(400, RoutingErrorBody(400, "Bad Request", "")));
+      HttpResponse response = JsonResponse(400, RoutingErrorBody(400, "Bad Request", ""));
+      response.log_detail = ec.message();
+      return Write(std::move(response));
     }
     auto& header = header_parser_->get();
     keep_alive_ = header.keep_alive();
@@ -175,14 +190,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnBody(beast::error_code ec) {
-    const bool multipart_route =
-        match_.route != nullptr && match_.route->body_kind == BodyKind::kMultipart;
-    if (ec == bhttp::error::body_limit) {
+    if (ec == bhttp::error::body_limit) return WriteTooLarge();
+    // A body that breaks HTTP framing (a bad chunk size, …) is answered; a client that went away
+    // or timed out mid-body is not.
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+        ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream) {
       keep_alive_ = false;
-      return Write(ErrorResponse(
-          domain::Error::Of(multipart_route ? 10008 : 10100, "body larger than the limit")));
+      HttpResponse response =
+          JsonResponse(400, RoutingErrorBody(400, "Bad Request", request_.path));
+      response.log_detail = ec.message();
+      return Write(std::move(response));
     }
-    if (ec) return Close();  // the client went away or timed out mid-body
+    if (ec) return Close();
 
     if (multipart_parser_) {
       auto& message = multipart_parser_->get();
@@ -221,6 +240,39 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // 413 with the catalogue's file-size error on upload routes (10008) and the body error
+  // elsewhere (10100). The rest of the body is not read, so the connection closes.
+  void WriteTooLarge() {
+    keep_alive_ = false;
+    const bool multipart_route =
+        match_.route != nullptr && match_.route->body_kind == BodyKind::kMultipart;
+    HttpResponse response = ErrorResponse(
+        domain::Error::Of(multipart_route ? 10008 : 10100, "body larger than the limit"));
+    response.status = 413;
+    linger_ = true;
+    Write(std::move(response));
+  }
+
+  // After refusing a body it did not read, the server must not close at once: unread data in the
+  // receive queue makes the kernel reset the connection, and the client may lose the response.
+  // Half-close, then read and discard (bounded in bytes and time) until the client closes.
+  void LingerThenClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    linger_buffer_.resize(64 * 1024);
+    Drain(0);
+  }
+
+  void Drain(uint64_t drained) {
+    if (drained > 256ull * 1024 * 1024) return Close();
+    stream_.async_read_some(net::buffer(linger_buffer_), [self = shared_from_this(), drained](
+                                                             beast::error_code ec, size_t bytes) {
+      if (ec) return self->Close();
+      self->Drain(drained + bytes);
+    });
+  }
+
   void Write(HttpResponse response) {
     if (state_->stopping) keep_alive_ = false;
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -238,6 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(state_->options.idle_timeout);
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message](beast::error_code ec, size_t) {
+                         if (!ec && self->linger_) return self->LingerThenClose();
                          if (ec || !self->keep_alive_) return self->Close();
                          self->ReadHeader();
                        });
@@ -270,6 +323,8 @@ class Session : public std::enable_shared_from_this<Session> {
   RouteMatch match_;
   bool keep_alive_ = true;
   bool idle_ = true;
+  bool linger_ = false;
+  std::vector<char> linger_buffer_;
   std::chrono::steady_clock::time_point started_;
 };
 

@@ -53,7 +53,7 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY (conversation_identifier, role, subject)
       ) WITHOUT ROWID;
       CREATE TABLE entries (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER PRIMARY KEY,  -- rowid: entries are never deleted, so it only grows
         conversation_identifier TEXT NOT NULL REFERENCES conversations(identifier),
         session_id TEXT NOT NULL,
         entry_id TEXT NOT NULL,

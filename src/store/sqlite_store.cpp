@@ -40,7 +40,12 @@ struct SqliteStore::WriterStatements {
                        "sha256, size, "
                        "mime_type, filename, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
         save_counter(db.Prepare("INSERT INTO counters(name, value) VALUES (?1, ?2) "
-                                "ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {}
+                                "ON CONFLICT(name) DO UPDATE SET value = excluded.value")),
+        begin(db.Prepare("BEGIN IMMEDIATE")),
+        commit(db.Prepare("COMMIT")),
+        savepoint(db.Prepare("SAVEPOINT request")),
+        rollback_to_savepoint(db.Prepare("ROLLBACK TO request")),
+        release_savepoint(db.Prepare("RELEASE request")) {}
 
   Statement find_conversation;
   Statement insert_end_user;
@@ -50,6 +55,12 @@ struct SqliteStore::WriterStatements {
   Statement insert_entry;
   Statement insert_attachment;
   Statement save_counter;
+  // Transaction control, prepared once: the writer runs these for every request of every group.
+  Statement begin;
+  Statement commit;
+  Statement savepoint;
+  Statement rollback_to_savepoint;
+  Statement release_savepoint;
 };
 
 namespace {
@@ -66,6 +77,11 @@ class ResetOnExit {
  private:
   Statement& statement_;
 };
+
+void RunOnce(Statement& statement) {
+  ResetOnExit reset(statement);
+  statement.Run();
+}
 
 const char* SynchronousPragma(config::Durability durability) {
   switch (durability) {
@@ -187,21 +203,21 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
   results.reserve(group.size());
   bool committed = false;
   try {
-    writer_db_->Exec("BEGIN IMMEDIATE");
+    RunOnce(sql_->begin);
     for (PendingWrite& pending : group) {
-      writer_db_->Exec("SAVEPOINT request");
+      RunOnce(sql_->savepoint);
       try {
         results.push_back(ApplyInbound(pending.write));
       } catch (const SqliteError& e) {
         results.push_back(Error::Of(500, std::string("store: ") + e.what()));
       }
-      if (!results.back().ok()) writer_db_->Exec("ROLLBACK TO request");
-      writer_db_->Exec("RELEASE request");
+      if (!results.back().ok()) RunOnce(sql_->rollback_to_savepoint);
+      RunOnce(sql_->release_savepoint);
     }
     if (faults_ != nullptr && faults_->Fire("store-commit")) {
       throw SqliteError("injected commit failure");
     }
-    writer_db_->Exec("COMMIT");
+    RunOnce(sql_->commit);
     committed = true;
   } catch (const SqliteError& e) {
     try {

@@ -78,3 +78,25 @@ export function recordCode(code) {
   const file = process.env.E2E_CODES_FILE;
   if (file) appendFileSync(file, `${code}\n`);
 }
+
+// `interactiond token --data DIR …` (e.g. ['--app', 'NoScope_ConnectedApp'], ['--ttl', '-60']).
+export function mintToken(dataDir, args = []) {
+  return execFileSync(binary, ['token', '--data', dataDir, ...args], { encoding: 'utf8' }).trim();
+}
+
+// Resolves once GET /health answers 200 (polling), or throws after timeoutMs.
+export async function waitForHealth(baseUrl, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.status === 200) return response.json();
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`health did not answer: ${last}`);
+}

@@ -1,0 +1,573 @@
+#include "config/config.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+namespace interactiond::config {
+namespace {
+
+// A fresh directory under $TMPDIR, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "config-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void WriteFile(const std::filesystem::path& path, std::string_view text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// The smallest valid document: one org, one app, one definition, one channel.
+constexpr std::string_view kMinimalYaml = R"(
+orgs:
+  - id: 00D000000000001
+    connectedApps:
+      - name: App
+        developerPrefix: P
+        consumerKey: key-1
+        certificate: CERT
+    channelDefinitions:
+      - developerName: Def
+        connectedApp: App
+        vendorType: Messaging
+        vendor: Vendor
+        routingOwner: Salesforce
+        consentOwner: Partner
+        customPlatformEvent: Event__e
+    channels:
+      - id: 0Mj000000000001
+        channelAddressIdentifier: addr-1
+        channelDefinition: Def
+        provider: Vendor
+    queues:
+      - {id: 00G000000000001, name: Q}
+    flows:
+      - {id: 300000000000001, name: F}
+    users:
+      - {id: 005000000000001, username: u@example.com}
+)";
+
+// kMinimalYaml with the first occurrence of `from` replaced by `to`.
+std::string Minimal(std::string_view from = {}, std::string_view to = {}) {
+  std::string yaml(kMinimalYaml);
+  if (!from.empty()) {
+    const size_t at = yaml.find(from);
+    if (at == std::string::npos) throw std::logic_error("no '" + std::string(from) + "'");
+    yaml.replace(at, from.size(), to);
+  }
+  return yaml;
+}
+
+Config Load(const std::string& yaml) { return LoadConfigFromYaml(yaml, ".", "PEM", "test.yaml"); }
+
+// Loads `yaml`, expecting a ConfigError whose message contains every one of `parts`.
+void ExpectConfigError(const std::string& yaml, std::initializer_list<std::string_view> parts) {
+  try {
+    Load(yaml);
+    ADD_FAILURE() << "no ConfigError for:\n" << yaml;
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    for (std::string_view part : parts) {
+      EXPECT_NE(message.find(part), std::string::npos)
+          << "message '" << message << "' lacks '" << part << "'";
+    }
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a ConfigError: " << typeid(e).name() << ": " << e.what() << "\n" << yaml;
+  }
+}
+
+// --- The built-in demo org -----------------------------------------------------------------------
+
+class DemoConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = LoadDemoConfig("PEM");
+    ASSERT_NE(config_.orgs, nullptr);
+    org_ = config_.orgs->FindOrg("00D8c000000DEMO");
+    ASSERT_NE(org_, nullptr);
+  }
+  Config config_;
+  const Org* org_ = nullptr;
+};
+
+TEST_F(DemoConfigTest, HasOneOrgWithTheDocumentedId) {
+  EXPECT_EQ(config_.source, "built-in demo org");
+  ASSERT_EQ(config_.orgs->orgs().size(), 1u);
+  EXPECT_EQ(org_->id, "00D8c000000DEMO");
+  EXPECT_EQ(org_->name, "interactiond Demo");
+  EXPECT_TRUE(org_->features.ccaas_enabled);
+  EXPECT_FALSE(org_->features.read_only);
+}
+
+TEST_F(DemoConfigTest, ServerSectionIsTheDocumentedDefault) {
+  EXPECT_EQ(config_.server.host, "127.0.0.1");
+  EXPECT_EQ(config_.server.port, 8085);
+  EXPECT_EQ(config_.server.threads, 0);
+  EXPECT_EQ(config_.server.durability, Durability::kFull);
+  EXPECT_TRUE(config_.server.request_log);
+  EXPECT_EQ(config_.server.instance_url, "");
+}
+
+TEST_F(DemoConfigTest, DemoGeneratedCertificatesAreReplaced) {
+  ASSERT_EQ(org_->connected_apps.size(), 2u);
+  const ConnectedApp* partner = org_->FindConnectedApp("Partner1_ConnectedApp");
+  ASSERT_NE(partner, nullptr);
+  EXPECT_EQ(partner->developer_prefix, "Partner1");
+  EXPECT_EQ(partner->consumer_key, "3MVG9interactiond.demo.Partner1");
+  EXPECT_EQ(partner->certificate_pem, "PEM");
+  EXPECT_EQ(partner->scopes,
+            (std::vector<std::string>{"interaction_api", "refresh_token", "offline_access"}));
+  const ConnectedApp* no_scope =
+      org_->FindConnectedAppByConsumerKey("3MVG9interactiond.demo.NoScope");
+  ASSERT_NE(no_scope, nullptr);
+  EXPECT_EQ(no_scope->name, "NoScope_ConnectedApp");
+  EXPECT_EQ(no_scope->certificate_pem, "PEM");
+  EXPECT_EQ(no_scope->scopes, (std::vector<std::string>{"api", "refresh_token"}));
+}
+
+TEST(DemoConfigCertificateTest, EmptyDemoCertificateLeavesAppsWithout) {
+  const Config config = LoadDemoConfig("");
+  for (const ConnectedApp& app : config.orgs->orgs()[0].connected_apps) {
+    EXPECT_EQ(app.certificate_pem, "") << app.name;
+  }
+}
+
+TEST_F(DemoConfigTest, ChannelDefinitions) {
+  ASSERT_EQ(org_->channel_definitions.size(), 4u);
+  const ChannelDefinition* main = org_->FindChannelDefinition("Partner1_ChannelDefinition1");
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->connected_app, "Partner1_ConnectedApp");
+  EXPECT_EQ(main->vendor_type, VendorType::kMessaging);
+  EXPECT_EQ(main->vendor_name, "Partner1_Vendor");
+  EXPECT_EQ(main->routing_owner, RoutingOwner::kSalesforce);
+  EXPECT_EQ(main->consent_owner, ConsentOwner::kPartner);
+  EXPECT_EQ(main->custom_platform_event, "Partner1_Event__e");
+  EXPECT_EQ(main->event_type_field, "EventType__c");
+  EXPECT_EQ(main->payload_field, "Payload__c");
+
+  const ChannelDefinition* ccaas = org_->FindChannelDefinition("Partner1_CCaaSDefinition");
+  ASSERT_NE(ccaas, nullptr);
+  EXPECT_EQ(ccaas->vendor_type, VendorType::kCcaas);
+  EXPECT_EQ(ccaas->routing_owner, RoutingOwner::kPartner);
+  EXPECT_TRUE(ccaas->conference_supported);
+
+  EXPECT_NE(org_->FindChannelDefinition("Partner1_OtherDefinition"), nullptr);
+  const ChannelDefinition* other_app = org_->FindChannelDefinition("NoScope_ChannelDefinition");
+  ASSERT_NE(other_app, nullptr);
+  EXPECT_EQ(other_app->connected_app, "NoScope_ConnectedApp");
+}
+
+TEST_F(DemoConfigTest, DemoMessagingChannel) {
+  const MessagingChannel* channel = org_->FindChannelByAddress("demo-messaging-channel");
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->id, "0Mj8c00000DCH01");
+  EXPECT_EQ(channel->channel_definition, "Partner1_ChannelDefinition1");
+  EXPECT_EQ(channel->provider, "Partner1_Vendor");
+  EXPECT_EQ(channel->kind, "Messaging");
+  EXPECT_EQ(channel->message_type, "Custom");
+  EXPECT_TRUE(channel->active);
+  EXPECT_TRUE(channel->contact_center_linked);
+  EXPECT_EQ(channel->default_queue, "00G8c00000DQ001");
+  ASSERT_EQ(channel->variables.size(), 2u);
+  EXPECT_EQ(channel->variables[0].name, "CustomerTier");
+  EXPECT_EQ(channel->variables[0].max_length, 10);
+  EXPECT_EQ(channel->variables[1].name, "Topic");
+  EXPECT_EQ(channel->variables[1].max_length, 255);
+
+  const MessagingChannel* ccaas = org_->FindChannelByAddress("demo-ccaas-channel");
+  ASSERT_NE(ccaas, nullptr);
+  EXPECT_EQ(ccaas->id, "0Mj8c00000DCH02");
+  EXPECT_EQ(ccaas->channel_definition, "Partner1_CCaaSDefinition");
+}
+
+TEST_F(DemoConfigTest, TrapChannels) {
+  ASSERT_EQ(org_->channels.size(), 9u);
+  auto channel = [&](std::string_view address) {
+    const MessagingChannel* found = org_->FindChannelByAddress(address);
+    EXPECT_NE(found, nullptr) << address;
+    return found != nullptr ? *found : MessagingChannel{};
+  };
+  const MessagingChannel inactive = channel("trap-inactive-channel");
+  EXPECT_EQ(inactive.id, "0Mj8c00000DCH11");
+  EXPECT_FALSE(inactive.active);
+  EXPECT_EQ(inactive.message_type, "Custom");  // default
+  EXPECT_EQ(inactive.kind, "Messaging");       // default
+
+  const MessagingChannel whatsapp = channel("trap-whatsapp-channel");
+  EXPECT_EQ(whatsapp.id, "0Mj8c00000DCH12");
+  EXPECT_EQ(whatsapp.message_type, "WhatsApp");
+  EXPECT_TRUE(whatsapp.active);  // default
+
+  const MessagingChannel voice = channel("trap-voice-channel");
+  EXPECT_EQ(voice.id, "0Mj8c00000DCH13");
+  EXPECT_EQ(voice.kind, "Voice");
+
+  const MessagingChannel wrong_provider = channel("trap-wrong-provider-channel");
+  EXPECT_EQ(wrong_provider.id, "0Mj8c00000DCH14");
+  EXPECT_EQ(wrong_provider.provider, "Another_Vendor");
+
+  const MessagingChannel other_context = channel("trap-other-context-channel");
+  EXPECT_EQ(other_context.id, "0Mj8c00000DCH15");
+  EXPECT_EQ(other_context.channel_definition, "Partner1_OtherDefinition");
+
+  const MessagingChannel no_definition = channel("trap-no-definition-channel");
+  EXPECT_EQ(no_definition.id, "0Mj8c00000DCH16");
+  EXPECT_EQ(no_definition.channel_definition, "");
+
+  const MessagingChannel no_contact_center = channel("trap-no-contact-center-channel");
+  EXPECT_EQ(no_contact_center.id, "0Mj8c00000DCH17");
+  EXPECT_FALSE(no_contact_center.contact_center_linked);
+}
+
+TEST_F(DemoConfigTest, QueuesFlowsAndUsers) {
+  ASSERT_EQ(org_->queues.size(), 2u);
+  EXPECT_EQ(org_->queues[0].id, "00G8c00000DQ001");
+  EXPECT_EQ(org_->queues[0].name, "Support");
+  ASSERT_EQ(org_->flows.size(), 1u);
+  EXPECT_EQ(org_->flows[0].id, "3008c00000DFL01");
+  EXPECT_EQ(org_->flows[0].target_queue, "00G8c00000DQ001");
+
+  ASSERT_EQ(org_->users.size(), 3u);
+  const User* integration = org_->FindUserByUsername("integration@interactiond.demo");
+  ASSERT_NE(integration, nullptr);
+  EXPECT_EQ(integration->id, "0058c00000DINT1");
+  EXPECT_TRUE(integration->partner_messaging);
+  const User* bob = org_->FindUser("0058c00000DREP2");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_FALSE(bob->partner_messaging);
+  EXPECT_EQ(bob->queues, (std::vector<std::string>{"00G8c00000DQ001"}));
+}
+
+// --- OrgDirectory::FindOrg -------------------------------------------------------------------
+
+TEST_F(DemoConfigTest, FindOrgAccepts15And18CharacterIds) {
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMO"), org_);
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMOAAA"), org_);
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMOXYZ"), org_);
+}
+
+TEST_F(DemoConfigTest, FindOrgRefusesOtherLengthsAndUnknownIds) {
+  EXPECT_EQ(config_.orgs->FindOrg(""), nullptr);
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEM"), nullptr);       // 14
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMOA"), nullptr);     // 16
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMOAA"), nullptr);    // 17
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMOAAAA"), nullptr);  // 19
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000DEMX"), nullptr);
+  EXPECT_EQ(config_.orgs->FindOrg("00D8c000000demo"), nullptr);  // ids are case-sensitive
+}
+
+TEST(OrgDirectoryTest, FindsEachOfSeveralOrgs) {
+  Org a;
+  a.id = "00D000000000001";
+  Org b;
+  b.id = "00D000000000002";
+  const OrgDirectory directory({a, b});
+  ASSERT_NE(directory.FindOrg("00D000000000002"), nullptr);
+  EXPECT_EQ(directory.FindOrg("00D000000000002")->id, "00D000000000002");
+  EXPECT_EQ(directory.FindOrg("00D000000000001ABC")->id, "00D000000000001");
+  EXPECT_EQ(directory.FindOrg("00D000000000003"), nullptr);
+}
+
+// --- Loading documents -----------------------------------------------------------------------
+
+TEST(LoadConfigFromYamlTest, MinimalDocumentLoadsWithDefaults) {
+  const Config config = Load(Minimal());
+  EXPECT_EQ(config.source, "test.yaml");
+  EXPECT_EQ(config.server.port, 8085);
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+  EXPECT_EQ(config.server.data_dir, std::filesystem::path("./data"));
+  const Org* org = config.orgs->FindOrg("00D000000000001");
+  ASSERT_NE(org, nullptr);
+  EXPECT_EQ(org->name, "00D000000000001");                    // name defaults to the id
+  EXPECT_EQ(org->connected_apps[0].certificate_pem, "CERT");  // inline value kept
+  const MessagingChannel& channel = org->channels[0];
+  EXPECT_EQ(channel.kind, "Messaging");
+  EXPECT_EQ(channel.message_type, "Custom");
+  EXPECT_TRUE(channel.active);
+  EXPECT_TRUE(channel.variables.empty());
+  EXPECT_EQ(org->users[0].name, "u@example.com");  // name defaults to the username
+  EXPECT_EQ(org->users[0].capacity, 5);
+}
+
+TEST(LoadConfigFromYamlTest, ServerSectionIsParsed) {
+  const Config config = Load(R"(
+server:
+  host: 0.0.0.0
+  port: 9090
+  threads: 3
+  dataDir: /var/lib/interactiond
+  durability: normal
+  requestLog: false
+  instanceUrl: https://example.my.salesforce.com
+)" + Minimal());
+  EXPECT_EQ(config.server.host, "0.0.0.0");
+  EXPECT_EQ(config.server.port, 9090);
+  EXPECT_EQ(config.server.threads, 3);
+  EXPECT_EQ(config.server.data_dir, std::filesystem::path("/var/lib/interactiond"));
+  EXPECT_EQ(config.server.durability, Durability::kNormal);
+  EXPECT_FALSE(config.server.request_log);
+  EXPECT_EQ(config.server.instance_url, "https://example.my.salesforce.com");
+}
+
+TEST(LoadConfigFromYamlTest, DurabilityValues) {
+  EXPECT_EQ(Load("server: {durability: full}\n" + Minimal()).server.durability, Durability::kFull);
+  EXPECT_EQ(Load("server: {durability: normal}\n" + Minimal()).server.durability,
+            Durability::kNormal);
+  EXPECT_EQ(Load("server: {durability: 'off'}\n" + Minimal()).server.durability, Durability::kOff);
+}
+
+TEST(LoadConfigFromYamlTest, FileCertificateIsRelativeToBaseDir) {
+  TempDir dir;
+  WriteFile(dir.path() / "certs" / "app.pem", "-----BEGIN CERTIFICATE-----\nabc\n");
+  const Config config =
+      LoadConfigFromYaml(Minimal("certificate: CERT", "certificate: file:certs/app.pem"),
+                         dir.path(), "PEM", "test.yaml");
+  EXPECT_EQ(config.orgs->orgs()[0].connected_apps[0].certificate_pem,
+            "-----BEGIN CERTIFICATE-----\nabc\n");
+}
+
+TEST(LoadConfigFromYamlTest, FileCertificateMayBeAbsolute) {
+  TempDir dir;
+  const std::filesystem::path pem = dir.path() / "abs.pem";
+  WriteFile(pem, "ABSOLUTE");
+  const Config config =
+      LoadConfigFromYaml(Minimal("certificate: CERT", "certificate: file:" + pem.string()),
+                         "/nonexistent", "PEM", "test.yaml");
+  EXPECT_EQ(config.orgs->orgs()[0].connected_apps[0].certificate_pem, "ABSOLUTE");
+}
+
+TEST(LoadConfigFromYamlTest, MissingCertificateFileIsAConfigError) {
+  TempDir dir;
+  try {
+    LoadConfigFromYaml(Minimal("certificate: CERT", "certificate: file:missing.pem"), dir.path(),
+                       "PEM", "test.yaml");
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.pem"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LoadConfigFromYamlTest, DemoGeneratedCertificateIsReplaced) {
+  const Config config = Load(Minimal("certificate: CERT", "certificate: demo-generated"));
+  EXPECT_EQ(config.orgs->orgs()[0].connected_apps[0].certificate_pem, "PEM");
+}
+
+TEST(LoadConfigFileTest, ReadsTheFileAndResolvesCertificatesBesideIt) {
+  TempDir dir;
+  WriteFile(dir.path() / "conf" / "app.pem", "FROM FILE");
+  const std::filesystem::path file = dir.path() / "conf" / "org.yaml";
+  WriteFile(file, Minimal("certificate: CERT", "certificate: file:app.pem"));
+  const Config config = LoadConfigFile(file, "PEM");
+  EXPECT_EQ(config.source, file.string());
+  EXPECT_EQ(config.orgs->orgs()[0].connected_apps[0].certificate_pem, "FROM FILE");
+}
+
+TEST(LoadConfigFileTest, MissingFileIsAConfigError) {
+  TempDir dir;
+  EXPECT_THROW(LoadConfigFile(dir.path() / "nope.yaml", "PEM"), ConfigError);
+}
+
+TEST(LoadConfigFromYamlTest, SeveralOrgs) {
+  std::string yaml = Minimal();
+  yaml += R"(
+  - id: 00D000000000002
+    name: Second
+)";
+  const Config config = Load(yaml);
+  ASSERT_EQ(config.orgs->orgs().size(), 2u);
+  ASSERT_NE(config.orgs->FindOrg("00D000000000002"), nullptr);
+  EXPECT_EQ(config.orgs->FindOrg("00D000000000002")->name, "Second");
+}
+
+// --- Validation errors -------------------------------------------------------------------------
+
+TEST(LoadConfigErrorTest, OrgIdWithWrongPrefix) {
+  ExpectConfigError(Minimal("id: 00D000000000001", "id: 00X000000000001"),
+                    {"orgs[0]", "00X000000000001", "00D"});
+}
+
+TEST(LoadConfigErrorTest, OrgIdWithWrongLength) {
+  ExpectConfigError(Minimal("id: 00D000000000001", "id: 00D00000000001"),
+                    {"orgs[0]", "00D00000000001", "15"});
+  ExpectConfigError(Minimal("id: 00D000000000001", "id: 00D000000000001AAA"),
+                    {"orgs[0]", "00D000000000001AAA", "15"});
+}
+
+TEST(LoadConfigErrorTest, OrgIdMissing) {
+  ExpectConfigError(Minimal("id: 00D000000000001", "name: no-id"), {"orgs[0]", "'id'"});
+}
+
+TEST(LoadConfigErrorTest, ChannelIdWithWrongPrefixOrLength) {
+  ExpectConfigError(Minimal("id: 0Mj000000000001", "id: 0Mx000000000001"),
+                    {"orgs[0].channels[0]", "0Mx000000000001", "0Mj"});
+  ExpectConfigError(Minimal("id: 0Mj000000000001", "id: 0Mj0000001"),
+                    {"orgs[0].channels[0]", "0Mj0000001"});
+}
+
+TEST(LoadConfigErrorTest, QueueFlowAndUserIdsAreChecked) {
+  ExpectConfigError(Minimal("id: 00G000000000001", "id: 00X000000000001"),
+                    {"orgs[0].queues[0]", "00G"});
+  ExpectConfigError(Minimal("id: 300000000000001", "id: 301000000000001"),
+                    {"orgs[0].flows[0]", "300"});
+  ExpectConfigError(Minimal("id: 005000000000001", "id: 00500000000001"),
+                    {"orgs[0].users[0]", "005"});
+}
+
+TEST(LoadConfigErrorTest, UnknownConnectedAppReference) {
+  ExpectConfigError(Minimal("connectedApp: App", "connectedApp: Missing_App"),
+                    {"orgs[0]", "Def", "connected app", "Missing_App"});
+}
+
+TEST(LoadConfigErrorTest, UnknownChannelDefinition) {
+  ExpectConfigError(Minimal("channelDefinition: Def", "channelDefinition: Missing_Def"),
+                    {"orgs[0]", "addr-1", "channel definition", "Missing_Def"});
+}
+
+TEST(LoadConfigErrorTest, DuplicateChannelAddress) {
+  std::string yaml = Minimal("    queues:", R"(      - id: 0Mj000000000002
+        channelAddressIdentifier: addr-1
+        channelDefinition: Def
+        provider: Vendor
+    queues:)");
+  ExpectConfigError(yaml, {"orgs[0]", "duplicate channel", "addr-1"});
+}
+
+TEST(LoadConfigErrorTest, DuplicateChannelId) {
+  std::string yaml = Minimal("    queues:", R"(      - id: 0Mj000000000001
+        channelAddressIdentifier: addr-2
+    queues:)");
+  ExpectConfigError(yaml, {"orgs[0]", "duplicate channel id", "0Mj000000000001"});
+}
+
+TEST(LoadConfigErrorTest, DuplicateConnectedAppOrConsumerKey) {
+  ExpectConfigError(Minimal("    channelDefinitions:",
+                            R"(      - {name: App, developerPrefix: Q, consumerKey: key-2}
+    channelDefinitions:)"),
+                    {"orgs[0]", "duplicate connected app", "App"});
+  ExpectConfigError(Minimal("    channelDefinitions:",
+                            R"(      - {name: App2, developerPrefix: Q, consumerKey: key-1}
+    channelDefinitions:)"),
+                    {"orgs[0]", "duplicate consumer key", "key-1"});
+}
+
+TEST(LoadConfigErrorTest, DuplicateOrg) {
+  std::string yaml = Minimal();
+  yaml += "  - id: 00D000000000001\n";
+  ExpectConfigError(yaml, {"duplicate org", "00D000000000001"});
+}
+
+TEST(LoadConfigErrorTest, NotYaml) {
+  ExpectConfigError("orgs: [unclosed\n", {"test.yaml", "YAML"});
+  ExpectConfigError("a: b\n  c: d\n: : :\n", {"test.yaml", "YAML"});
+}
+
+TEST(LoadConfigErrorTest, NotAMapping) {
+  ExpectConfigError("- one\n- two\n", {"test.yaml", "mapping"});
+  ExpectConfigError("just a string\n", {"test.yaml", "mapping"});
+  ExpectConfigError("", {"test.yaml", "mapping"});
+}
+
+TEST(LoadConfigErrorTest, NoOrgs) {
+  ExpectConfigError("server: {port: 8085}\n", {"test.yaml", "org"});
+  ExpectConfigError("orgs: []\n", {"test.yaml", "org"});
+  ExpectConfigError("orgs:\n", {"test.yaml", "org"});
+}
+
+TEST(LoadConfigErrorTest, OrgsNotAList) {
+  ExpectConfigError("orgs: {id: 00D000000000001}\n", {"orgs", "list"});
+}
+
+TEST(LoadConfigErrorTest, OrgNotAMapping) {
+  ExpectConfigError("orgs: [00D000000000001]\n", {"orgs[0]", "mapping"});
+}
+
+TEST(LoadConfigErrorTest, BadDurability) {
+  ExpectConfigError("server: {durability: sometimes}\n" + Minimal(), {"server.durability"});
+}
+
+TEST(LoadConfigErrorTest, BadPort) {
+  ExpectConfigError("server: {port: 70000}\n" + Minimal(), {"server", "port"});
+  ExpectConfigError("server: {port: eighty}\n" + Minimal(), {"server", "port"});
+}
+
+TEST(LoadConfigErrorTest, BadVendorType) {
+  ExpectConfigError(Minimal("vendorType: Messaging", "vendorType: Voice"),
+                    {"orgs[0].channelDefinitions[0]", "vendorType"});
+}
+
+TEST(LoadConfigErrorTest, BadRoutingOwner) {
+  ExpectConfigError(Minimal("routingOwner: Salesforce", "routingOwner: Nobody"),
+                    {"orgs[0].channelDefinitions[0]", "routingOwner"});
+}
+
+TEST(LoadConfigErrorTest, BadConsentOwner) {
+  ExpectConfigError(Minimal("consentOwner: Partner", "consentOwner: Nobody"),
+                    {"orgs[0].channelDefinitions[0]", "consentOwner"});
+}
+
+TEST(LoadConfigErrorTest, MissingRequiredKey) {
+  ExpectConfigError(Minimal("vendor: Vendor", "supportsKeywords: false"),
+                    {"orgs[0].channelDefinitions[0]", "'vendor'"});
+  ExpectConfigError(Minimal("channelAddressIdentifier: addr-1", "kind: Messaging"),
+                    {"orgs[0].channels[0]", "'channelAddressIdentifier'"});
+}
+
+TEST(LoadConfigErrorTest, BadBooleanAndVariableLength) {
+  ExpectConfigError(Minimal("provider: Vendor", "provider: Vendor\n        active: maybe"),
+                    {"orgs[0].channels[0]", "'active'"});
+  ExpectConfigError(
+      Minimal("provider: Vendor", "provider: Vendor\n        variables: [{name: V, maxLength: 0}]"),
+      {"orgs[0].channels[0].variables[0]", "maxLength"});
+}
+
+TEST(LoadConfigErrorTest, ListKeyThatIsNotAList) {
+  ExpectConfigError(Minimal("    queues:\n      - {id: 00G000000000001, name: Q}", "    queues: Q"),
+                    {"orgs[0]", "'queues'", "list"});
+}
+
+// Configuration errors must be ConfigErrors (the documented start-up failure), whatever shape of
+// YAML causes them; yaml-cpp exceptions must not escape.
+TEST(LoadConfigErrorTest, ServerSectionThatIsNotAMapping) {
+  ExpectConfigError("server: 8085\n" + Minimal(), {"server"});
+}
+
+TEST(LoadConfigErrorTest, OrgFeaturesThatAreNotAMapping) {
+  ExpectConfigError(Minimal("    connectedApps:", "    features: all\n    connectedApps:"),
+                    {"orgs[0]", "features"});
+}
+
+TEST(LoadConfigErrorTest, ListItemThatIsNotAMapping) {
+  ExpectConfigError(Minimal("    queues:\n      - {id: 00G000000000001, name: Q}",
+                            "    queues:\n      - 00G000000000001"),
+                    {"orgs[0].queues[0]"});
+}
+
+TEST(LoadConfigErrorTest, ScopeThatIsNotAString) {
+  ExpectConfigError(Minimal("certificate: CERT", "certificate: CERT\n        scopes: [{a: b}]"),
+                    {"orgs[0].connectedApps[0]", "scopes"});
+}
+
+}  // namespace
+}  // namespace interactiond::config

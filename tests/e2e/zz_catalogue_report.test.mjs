@@ -1,0 +1,33 @@
+// Runs last (files run in name order, one at a time): reports which catalogue codes the suite
+// provoked, from the codes every response recorded in E2E_CODES_FILE, and checks that every code
+// POST /api/v1/interactions must be able to answer was reached.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { catalogue, haveCatalogue, serverCatalogueCodes } from './lib/catalogue.mjs';
+
+const REQUIRED = [
+  500, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 10011, 10016, 10017,
+  10026, 10027, 10028, 10029, 10031, 10035, 10037, 10038, 10045, 10047, 10048, 10049, 10051, 10059,
+  10060, 10062, 10089, 10093, 10095, 10096, 10100, 20002, 20003,
+];
+
+const codesFile = process.env.E2E_CODES_FILE;
+
+test('catalogue coverage report', { skip: codesFile ? false : 'E2E_CODES_FILE is not set' }, () => {
+  const provoked = existsSync(codesFile)
+    ? [...new Set(readFileSync(codesFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map(Number))].sort((a, b) => a - b)
+    : [];
+  const known = haveCatalogue ? [...catalogue.keys()] : serverCatalogueCodes();
+  const inCatalogue = provoked.filter((code) => known.includes(code));
+  const lines = [
+    `catalogue codes provoked: ${inCatalogue.length} of ${known.length}${haveCatalogue ? '' : ' (server catalogue; reference absent)'}`,
+    inCatalogue.join(' '),
+  ];
+  const unknown = provoked.filter((code) => !known.includes(code));
+  if (unknown.length) lines.push(`codes answered that the catalogue does not list: ${unknown.join(' ')}`);
+  for (const line of lines) console.log(line);
+  const missing = REQUIRED.filter((code) => !provoked.includes(code));
+  assert.deepEqual(missing, [], `required codes never provoked: ${missing.join(', ')}`);
+  assert.deepEqual(unknown, [], 'every code the server answered must be a catalogue code');
+});
