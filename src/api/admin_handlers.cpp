@@ -83,6 +83,12 @@ void HandleGetAttachment(const AppContext& context, http::HttpRequest& request,
   respond(std::move(response));
 }
 
+void HandleStats(const AppContext& context, http::HttpRequest&, http::Respond respond) {
+  auto result = context.store->Stats();
+  if (!result.ok()) return respond(http::ErrorResponse(result.error()));
+  respond(http::JsonResponse(200, boost::json::serialize(*result)));
+}
+
 void HandleGetFaults(const AppContext& context, http::HttpRequest&, http::Respond respond) {
   boost::json::object armed;
   for (const auto& [point, count] : context.faults->Armed()) armed[point] = count;

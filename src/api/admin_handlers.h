@@ -15,6 +15,7 @@ void HandleGetConversation(const AppContext& context, http::HttpRequest& request
                            http::Respond respond);
 void HandleGetAttachment(const AppContext& context, http::HttpRequest& request,
                          http::Respond respond);
+void HandleStats(const AppContext& context, http::HttpRequest& request, http::Respond respond);
 void HandleGetFaults(const AppContext& context, http::HttpRequest& request, http::Respond respond);
 void HandlePostFaults(const AppContext& context, http::HttpRequest& request, http::Respond respond);
 

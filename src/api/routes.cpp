@@ -28,6 +28,7 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
               bind(HandleGetConversation));
   router->Add(verb::get, "/admin/v1/attachments/{sha256}", BodyKind::kNone,
               bind(HandleGetAttachment));
+  router->Add(verb::get, "/admin/v1/stats", BodyKind::kNone, bind(HandleStats));
   router->Add(verb::get, "/admin/v1/faults", BodyKind::kNone, bind(HandleGetFaults));
   router->Add(verb::post, "/admin/v1/faults", BodyKind::kJson, bind(HandlePostFaults));
   return router;

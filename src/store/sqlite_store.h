@@ -9,6 +9,7 @@
 // Reads: a pool of read-only connections (WAL readers never block the writer).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -39,6 +40,7 @@ class SqliteStore final : public Store {
                      std::function<void(domain::Result<InboundWriteResult>)> done) override;
   domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) override;
   domain::Result<boost::json::value> GetConversation(const std::string& identifier) override;
+  domain::Result<boost::json::value> Stats() override;
   void Close() override;
 
   // Number of commits so far (for tests of group commit).
@@ -64,7 +66,11 @@ class SqliteStore final : public Store {
   std::unique_ptr<Database> AcquireReader();
   void ReleaseReader(std::unique_ptr<Database> reader);
 
+  // How long the writer waits for the rest of a group under load (see WriterLoop).
+  static constexpr std::chrono::microseconds kCommitDelay{400};
+
   const std::filesystem::path path_;
+  const config::Durability durability_;
   util::FaultInjector* faults_;
   std::unique_ptr<Database> writer_db_;
 

@@ -70,6 +70,10 @@ class Store {
   // A null value when no such conversation.
   virtual domain::Result<boost::json::value> GetConversation(const std::string& identifier) = 0;
 
+  // Counts of what the store holds: {"conversations","messagingSessions","messagingEndUsers",
+  // "entries","attachments"}.
+  virtual domain::Result<boost::json::value> Stats() = 0;
+
   // Stops accepting writes, commits what is queued, and closes. Idempotent.
   virtual void Close() = 0;
 };

@@ -11,7 +11,7 @@ import {
 import {
   envelope, entryInteraction, messagePayload, contents, textInteraction, typingPayload,
   deliveryFailedPayload, attachmentInteraction, pngBytes, gifBytes, pdfBytes, jpegBytes, bmpBytes,
-  sha256Hex, interactionForm,
+  sha256Hex, interactionForm, encodeMultipart,
 } from './lib/payloads.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +37,8 @@ function assertAccepted(response, id) {
   assert.equal(response.body.workItemIds.length, 1);
   assert.match(response.body.workItemIds[0], SESSION_ID);
   assert.equal(response.body.success, true);
+  const contentType = response.headers?.get?.('content-type') ?? response.headers?.['content-type'];
+  assert.match(contentType ?? '', /^application\/json/, `content-type ${contentType}`);
 }
 
 // Sends one EntryInteraction payload from a fresh end user; returns { response, conversation,
@@ -210,6 +212,39 @@ test('AttachmentInteraction: the detected type wins over the part Content-Type',
   const bytes = gifBytes();
   const { id, entry } = await sendAttachment({ bytes, filename: 'really-a-gif.png', type: 'image/png' });
   await assertStoredAttachment({ id, entry, bytes, filename: 'really-a-gif.png', mime: 'image/gif' });
+});
+
+test('AttachmentInteraction: an RFC 5987 file name (filename*) is stored decoded', async () => {
+  const bytes = gifBytes();
+  const id = randomUUID();
+  const form = interactionForm({ json: envelope({ to, from: newUser('fname'), interaction: attachmentInteraction({ id, contentLength: bytes.length }) }), files: [{ data: bytes, filename: 'fallback.gif', type: 'image/gif' }] });
+  const body = Buffer.from(form.body.toString('latin1').replace('filename="fallback.gif"', `filename="fallback.gif"; filename*=UTF-8''%E2%82%AC%20report.gif`), 'latin1');
+  const { responses } = await rawExchange(server.port, buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': form.contentType }, body }));
+  assertAccepted(responses[0], id);
+  const conversation = await getConversation(server, responses[0].body.conversationIdentifier);
+  assert.equal(conversation.entries.at(-1).entryPayload.abstractMessage.staticContent.attachments[0].name, '€ report.gif');
+});
+
+test('AttachmentInteraction: a file part without a file name is stored under the attachment id', async () => {
+  const bytes = gifBytes();
+  const id = randomUUID();
+  const json = envelope({ to, from: newUser('noname'), interaction: attachmentInteraction({ id, contentLength: bytes.length }) });
+  const form = encodeMultipart([{ name: 'json', type: 'application/json', data: JSON.stringify(json) }, { name: 'attachments', type: 'image/gif', data: bytes }]);
+  const { responses } = await rawExchange(server.port, buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': form.contentType }, body: form.body }));
+  assertAccepted(responses[0], id);
+  const conversation = await getConversation(server, responses[0].body.conversationIdentifier);
+  await assertStoredAttachment({ id, entry: conversation.entries.at(-1), bytes, filename: id, mime: 'image/gif' });
+});
+
+test('parts with other names are ignored', async () => {
+  const json = textInteraction({ to, from: newUser('otherparts') });
+  const form = encodeMultipart([
+    { name: 'metadata', type: 'application/json', data: '{"x":1}' },
+    { name: 'json', type: 'application/json', data: JSON.stringify(json) },
+    { name: 'note', data: 'free text' },
+  ]);
+  const { responses } = await rawExchange(server.port, buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': form.contentType }, body: form.body }));
+  assertAccepted(responses[0], json.interactions[0].payload.id);
 });
 
 test('numbers sent as strings: timestamp, contentLength and attachmentIndex', async () => {
@@ -400,6 +435,16 @@ test('replaying an interaction id answers the same 202 and stores no second entr
   assert.equal(conversation.entries[0].entryPayload.abstractMessage.staticContent.text, 'original');
 });
 
+test('idempotency is per conversation: the same id from another end user is a new entry', async () => {
+  const json = textInteraction({ to, from: newUser('idA') });
+  const a = await postInteraction(server, { json });
+  const b = await postInteraction(server, { json: { ...json, from: newUser('idB') } });
+  assertAccepted(a, json.interactions[0].payload.id);
+  assertAccepted(b, json.interactions[0].payload.id);
+  assert.notEqual(a.body.conversationIdentifier, b.body.conversationIdentifier);
+  assert.equal((await getConversation(server, b.body.conversationIdentifier)).entries.length, 1);
+});
+
 test('replaying an AttachmentInteraction id stores no second entry', async () => {
   const from = newUser('replay-att');
   const bytes = gifBytes();
@@ -500,7 +545,7 @@ test('a form built by fetch with a Blob body without part Content-Types is accep
   form.append('json', JSON.stringify(json));
   const response = await fetch(`${server.baseUrl}/api/v1/interactions`, { method: 'POST', headers: apiHeaders(server.env), body: form });
   const body = await response.json();
-  assertAccepted({ status: response.status, body }, json.interactions[0].payload.id);
+  assertAccepted({ status: response.status, body, headers: response.headers }, json.interactions[0].payload.id);
 });
 
 test('GET /health answers while the suite runs', async () => {

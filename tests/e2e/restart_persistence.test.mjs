@@ -222,3 +222,24 @@ test('SIGTERM with idle keep-alive connections open exits promptly', async () =>
   assert.ok(closed.closed, 'the idle connection was closed');
   idle.destroy();
 });
+
+test('SIGTERM with a stalled client: the server gives up after its grace period and exits 0', async () => {
+  const server = await start(freshDir());
+  const stalled = await RawConnection.open(server.port);
+  // A header promising a body that never comes.
+  await stalled.write(buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': 'multipart/form-data; boundary=b', 'Content-Length': '1000' } }));
+  await stalled.write(Buffer.from('--b\r\n'));
+  const health = await fetch(`${server.baseUrl}/health`);
+  assert.equal(health.status, 200);
+  const started = Date.now();
+  server.proc.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 15000));
+  const status = await Promise.race([server.exited, timeout]);
+  running.delete(server);
+  if (status === 'timeout') server.proc.kill('SIGKILL');
+  assert.notEqual(status, 'timeout', 'the server did not exit within 15 s of SIGTERM');
+  assert.deepEqual(status, { code: 0, signal: null });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 10000, `exit took ${elapsed} ms`);
+  stalled.destroy();
+});

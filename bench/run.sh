@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Benchmarks interactiond with wrk against a fresh server on loopback, and reports every figure as
+# a ratio to the server's cheapest route (GET /health) measured in the same run, because the
+# machine is shared and absolute numbers drift.
+#
+#   bench/run.sh                      throughput/latency of POST /api/v1/interactions vs /health,
+#                                     start-up time
+#   MEMORY_ENTRIES=1000000 bench/run.sh  also: resident memory after that many stored entries
+#
+# Environment: INTERACTIOND_BIN (default build/interactiond), DURATION (10s), CONNECTIONS (32),
+# WRK_THREADS (1: wrk shares the 2 cores with the server), DURABILITY (full).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${INTERACTIOND_BIN:-build/interactiond}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-32}
+wrk_threads=${WRK_THREADS:-1}
+durability=${DURABILITY:-full}
+memory_entries=${MEMORY_ENTRIES:-0}
+results_dir=bench/results
+mkdir -p "$results_dir"
+report="$results_dir/$(date -u +%Y%m%dT%H%M%SZ).txt"
+data=$(mktemp -d /tmp/interactiond-bench-XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# Starts the server on an ephemeral port; sets server_pid and base_url.
+start_server() {
+  local log=$1
+  "$bin" serve --data "$data" --port 0 --durability "$durability" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 2000); do
+    base_url=$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null | cut -d' ' -f3 || true)
+    [ -n "$base_url" ] && return 0
+    sleep 0.005
+  done
+  echo "server did not start"; cat "$log"; exit 1
+}
+
+stop_server() {
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+# Start-up: from exec to the listening line, measured outside the process, over 5 starts (the
+# first start also creates the data dir's keys and is reported separately).
+startup_ms() {
+  local log; log=$(mktemp)
+  local t0 t1
+  t0=$(date +%s%N); start_server "$log"; t1=$(date +%s%N); stop_server
+  rm -f "$log"
+  echo $(( (t1 - t0) / 1000000 ))
+}
+first_start=$(startup_ms)
+starts=()
+for _ in 1 2 3 4 5; do starts+=("$(startup_ms)"); done
+median_start=$(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p)
+
+start_server "$data/server.log"
+eval "$("$bin" demo-env --data "$data" --port "${base_url##*:}")"
+export ORG_ID ACCESS_TOKEN AUTHORIZATION_CONTEXT CHANNEL_ADDRESS_IDENTIFIER
+
+run_wrk() {  # name script url
+  wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$2" "$3" | grep '^RESULT' | sed "s/^RESULT/$1/"
+}
+field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
+
+wrk -t1 -c8 -d2s "$base_url/health" >/dev/null  # warm-up
+health=$(run_wrk health bench/health.lua "$base_url/health")
+export RUN_TAG=1
+interactions=$(run_wrk interactions bench/interactions.lua "$base_url/api/v1/interactions")
+ratio=$(awk -v a="$(field "$interactions" rps)" -v b="$(field "$health" rps)" 'BEGIN { printf "%.2f", a / b }')
+rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$server_pid/status")
+entries=$(curl -s "$base_url/admin/v1/stats" | sed 's/.*"entries":\([0-9]*\).*/\1/')
+
+{
+  echo "interactiond benchmark $(date -u +%FT%TZ) on $(nproc) cores; wrk -t$wrk_threads -c$connections -d$duration; durability=$durability"
+  echo "$health"
+  echo "$interactions"
+  echo "interactions/health throughput ratio: $ratio"
+  echo "start-up to listening: first start ${first_start} ms (creates keys), median of 5 restarts ${median_start} ms"
+  echo "resident memory after ${entries} stored entries: $((rss_kb / 1024)) MiB"
+} | tee "$report"
+
+if [ "$memory_entries" -gt 0 ]; then
+  round=2
+  while [ "$entries" -lt "$memory_entries" ]; do
+    export RUN_TAG=$round
+    wrk -t"$wrk_threads" -c"$connections" -d20s -s bench/interactions.lua "$base_url/api/v1/interactions" >/dev/null
+    entries=$(curl -s "$base_url/admin/v1/stats" | sed 's/.*"entries":\([0-9]*\).*/\1/')
+    round=$((round + 1))
+  done
+  rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$server_pid/status")
+  echo "resident memory after ${entries} stored entries: $((rss_kb / 1024)) MiB" | tee -a "$report"
+fi
+echo "report: $report"
