@@ -145,6 +145,13 @@ class Session : public std::enable_shared_from_this<Session> {
     match_ = state_->router->Match(request_.method, request_.path);
     const BodyKind kind = match_.route ? match_.route->body_kind : BodyKind::kNone;
 
+    // The header parser admitted the largest limit; a declared length over this route's own
+    // limit is refused before any of the body is read.
+    const uint64_t route_limit = kind == BodyKind::kMultipart ? state_->options.max_body_bytes
+                                                              : state_->options.max_json_body_bytes;
+    if (header_parser_->content_length() && *header_parser_->content_length() > route_limit) {
+      return WriteTooLarge();
+    }
     const auto content_type = header[bhttp::field::content_type];
     const bool multipart =
         kind == BodyKind::kMultipart &&
@@ -157,9 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
       multipart_parser_->get().body().limits.max_file_bytes = 25ull * 1024 * 1024;
     } else {
       string_parser_.emplace(std::move(*header_parser_));
-      string_parser_->body_limit(kind == BodyKind::kMultipart
-                                     ? state_->options.max_body_bytes
-                                     : state_->options.max_json_body_bytes);
+      string_parser_->body_limit(route_limit);
     }
     header_parser_.reset();
     if (expects_continue) return SendContinue();

@@ -648,6 +648,26 @@ TEST_F(SqliteStoreTest, StoresAttachmentRecords) {
   EXPECT_EQ(attachments[0].at("url"), ("/admin/v1/attachments/" + std::string(64, 'a')).c_str());
 }
 
+TEST_F(SqliteStoreTest, StatsCountWhatIsStored) {
+  auto stats = [&] {
+    Result<boost::json::value> result = store_->Stats();
+    EXPECT_TRUE(result.ok());
+    return result.ok() ? result.value() : boost::json::value();
+  };
+  EXPECT_EQ(stats(), boost::json::parse(R"({"conversations":0,"messagingSessions":0,
+      "messagingEndUsers":0,"entries":0,"attachments":0})"));
+  WriteOk(*store_, MakeWrite("alice", "e-1"));
+  WriteOk(*store_, MakeWrite("alice", "e-2"));
+  WriteOk(*store_, MakeWrite("alice", "e-2"));  // duplicate: not counted
+  InboundWrite with_file = MakeWrite("bob", "b-1");
+  with_file.attachment = AttachmentRecord{std::string(64, 'b'), 3, "image/gif", "x.gif"};
+  WriteOk(*store_, with_file);
+  faults_.Arm("conversation-lookup", 1);
+  EXPECT_EQ(CodeOf(SubmitAndWait(*store_, MakeWrite("carol", "c-1"))), 20002);  // not counted
+  EXPECT_EQ(stats(), boost::json::parse(R"({"conversations":2,"messagingSessions":2,
+      "messagingEndUsers":2,"entries":3,"attachments":1})"));
+}
+
 // --- Schema ---------------------------------------------------------------------------------
 
 TEST_F(SqliteStoreTest, SchemaIsAtTheCurrentVersionAndReopeningDoesNotMigrateAgain) {

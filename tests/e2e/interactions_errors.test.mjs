@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, makeDataDir, demoEnv, mintToken, repoRoot } from './lib/server.mjs';
 import {
-  postInteraction, postInteractionBody, armFault, conversationsOf, getConversation,
+  postInteraction, postInteractionBody, armFault, conversationsOf, getConversation, getJson,
 } from './lib/api.mjs';
 import { assertApiError } from './lib/catalogue.mjs';
 import {
@@ -576,9 +576,13 @@ test('10096: a routing attribute longer than its channel variable (CustomerTier 
 
 test('20002: a failing conversation lookup answers 20002 once, then requests succeed', async () => {
   const from = newUser('lookup');
-  await armFault(server, 'conversation-lookup', 1);
+  const armed = await armFault(server, 'conversation-lookup', 1);
+  assert.deepEqual(armed, { armed: { 'conversation-lookup': 1 } });
+  // A request refused before the store does not consume the armed fault.
+  await expectError(10027, { json: valid({ to: '' }) });
   const failed = textInteraction({ to, from, text: 'lost' });
   await expectError(20002, { json: failed });
+  assert.deepEqual((await getJson(server, '/admin/v1/faults')).body, { armed: {} });
   assert.equal((await conversationsOf(server, from)).length, 0, 'nothing stored for the failed request');
   const next = textInteraction({ to, from, text: 'kept' });
   const response = await postInteraction(server, { json: next });

@@ -236,6 +236,33 @@ test('AttachmentInteraction: a file part without a file name is stored under the
   await assertStoredAttachment({ id, entry: conversation.entries.at(-1), bytes, filename: id, mime: 'image/gif' });
 });
 
+test('file bytes that resemble the boundary are stored intact', async () => {
+  const boundary = 'BoundaryXYZ123';
+  const bytes = Buffer.concat([gifBytes(), Buffer.from(`\r\n--${boundary.slice(0, -1)}\r\n--${boundary.slice(0, 4)}\r\n-\r\n--`)]);
+  const id = randomUUID();
+  const json = envelope({ to, from: newUser('nearboundary'), interaction: attachmentInteraction({ id, contentLength: bytes.length }) });
+  const form = interactionForm({ json, files: [{ data: bytes, filename: 'tricky.gif', type: 'image/gif' }], boundary });
+  const { responses } = await rawExchange(server.port, buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': form.contentType }, body: form.body }));
+  assertAccepted(responses[0], id);
+  const conversation = await getConversation(server, responses[0].body.conversationIdentifier);
+  await assertStoredAttachment({ id, entry: conversation.entries.at(-1), bytes, filename: 'tricky.gif', mime: 'image/gif' });
+  const record = conversation.attachments.find((a) => a.sha256 === sha256Hex(bytes));
+  assert.ok(record, JSON.stringify(conversation.attachments));
+  assert.equal(record.size, bytes.length);
+  assert.equal(record.mimeType, 'image/gif');
+});
+
+test('Content-Type: media type and parameter names in any case, extra parameters, no space', async () => {
+  for (const template of ['Multipart/Form-Data; BOUNDARY=%b', 'multipart/form-data; charset=utf-8; boundary=%b', 'multipart/form-data;boundary=%b', 'multipart/form-data; boundary="%b"']) {
+    const json = textInteraction({ to, from: newUser('ctype') });
+    const form = interactionForm({ json, boundary: 'ctypeBoundary42' });
+    const contentType = template.replace('%b', form.boundary);
+    const { responses } = await rawExchange(server.port, buildRequest({ headers: { ...apiHeaders(server.env), 'Content-Type': contentType }, body: form.body }));
+    assert.equal(responses[0].status, 202, `${contentType}: ${JSON.stringify(responses[0].body)}`);
+    assertAccepted(responses[0], json.interactions[0].payload.id);
+  }
+});
+
 test('parts with other names are ignored', async () => {
   const json = textInteraction({ to, from: newUser('otherparts') });
   const form = encodeMultipart([

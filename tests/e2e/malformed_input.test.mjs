@@ -7,7 +7,7 @@ import net from 'node:net';
 import { startServer, waitForHealth } from './lib/server.mjs';
 import {
   postInteraction, postInteractionBody, apiHeaders, buildRequest, rawExchange, RawConnection,
-  getJson,
+  getJson, uploadRaw,
 } from './lib/api.mjs';
 import { assertApiError } from './lib/catalogue.mjs';
 import { textInteraction, interactionForm, encodeMultipart, gifBytes } from './lib/payloads.mjs';
@@ -62,6 +62,17 @@ async function expectHttpError(bytes, status, error) {
 
 const form = (json) => interactionForm({ json });
 
+// `body` in Transfer-Encoding: chunked framing, `size` bytes per chunk.
+function chunk(body, size) {
+  const pieces = [];
+  for (let at = 0; at < body.length; at += size) {
+    const piece = body.subarray(at, at + size);
+    pieces.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
+  }
+  pieces.push(Buffer.from('0\r\n\r\n'));
+  return Buffer.concat(pieces);
+}
+
 // ------------------------------------------------------------------------------------------------
 // multipart framing
 
@@ -102,9 +113,9 @@ test('a quoted boundary (legal per RFC 2046) is honoured', async () => {
   assert.equal(response.body.id, json.interactions[0].payload.id);
 });
 
-test('a boundary with an unterminated quote, an empty boundary, or one over 70 characters', async () => {
-  const { body } = form(validJson());
-  for (const contentType of ['multipart/form-data; boundary="abc', 'multipart/form-data; boundary=""', 'multipart/form-data; boundary=', `multipart/form-data; boundary=${'b'.repeat(71)}`]) {
+test('a boundary with an unterminated quote, an empty boundary, one over 70 characters, or two boundaries', async () => {
+  const { body, boundary } = form(validJson());
+  for (const contentType of [`multipart/form-data; boundary=${boundary}; boundary=${boundary}`, 'multipart/form-data; boundary="abc', 'multipart/form-data; boundary=""', 'multipart/form-data; boundary=', `multipart/form-data; boundary=${'b'.repeat(71)}`]) {
     assertApiError(await rawOne(apiRequest({ body, contentType })), 10016, { context: contentType });
   }
 });
@@ -241,6 +252,30 @@ test('a declared body over 64 MiB (Expect: 100-continue) is refused with 413 100
   assert.equal(result.responses.length, 1);
   assertApiError(result.responses[0], 10008, { status: 413 });
   assert.ok(result.closed, 'the connection is closed');
+});
+
+test('a body over 64 MiB sent without waiting is answered 413 10008 (Content-Length and chunked)', async () => {
+  const body = Buffer.alloc(65 * 1024 * 1024, 0x41);
+  const withLength = apiRequest({ contentType: 'multipart/form-data; boundary=abc', contentLength: body.length, keepAlive: true });
+  const sized = await uploadRaw(server.port, withLength, body);
+  assert.equal(sized.responses.length, 1, `no answer (closed ${sized.closed}, error ${sized.error})`);
+  assertApiError(sized.responses[0], 10008, { status: 413 });
+  const chunkedHead = apiRequest({ contentType: 'multipart/form-data; boundary=abc', keepAlive: true, headers: { 'Transfer-Encoding': 'chunked' }, contentLength: null });
+  const chunked = await uploadRaw(server.port, chunkedHead, chunk(body, 1024 * 1024));
+  assert.equal(chunked.responses.length, 1, `no answer (closed ${chunked.closed}, error ${chunked.error})`);
+  assertApiError(chunked.responses[0], 10008, { status: 413 });
+});
+
+test('a JSON endpoint refuses a body over 1 MiB with 413 10100 (Content-Length and chunked)', async () => {
+  const body = Buffer.from(`grant_type=${'a'.repeat(2 * 1024 * 1024)}`);
+  const head = buildRequest({ path: '/services/oauth2/token', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) } });
+  const sized = await uploadRaw(server.port, head, body);
+  assert.equal(sized.responses.length, 1, `no answer (closed ${sized.closed}, error ${sized.error})`);
+  assertApiError(sized.responses[0], 10100, { status: 413, context: 'Content-Length' });
+  const chunkedHead = buildRequest({ path: '/services/oauth2/token', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, contentLength: null });
+  const chunked = await uploadRaw(server.port, chunkedHead, chunk(body, 256 * 1024));
+  assert.equal(chunked.responses.length, 1, `no answer (closed ${chunked.closed}, error ${chunked.error})`);
+  assertApiError(chunked.responses[0], 10100, { status: 413, context: 'chunked' });
 });
 
 // ------------------------------------------------------------------------------------------------

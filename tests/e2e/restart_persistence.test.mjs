@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { startServer, makeDataDir } from './lib/server.mjs';
 import {
   postInteraction, listConversations, getConversation, RawConnection, buildRequest, apiHeaders,
+  getJson,
 } from './lib/api.mjs';
 import {
   textInteraction, envelope, attachmentInteraction, pngBytes, sha256Hex, interactionForm,
@@ -49,7 +50,9 @@ async function snapshot(server) {
   const { conversations, totalSize } = await listConversations(server);
   const details = {};
   for (const c of conversations) details[c.conversationIdentifier] = await getConversation(server, c.conversationIdentifier);
-  return { totalSize, conversations, details };
+  const stats = await getJson(server, '/admin/v1/stats');
+  assert.equal(stats.status, 200);
+  return { totalSize, conversations, details, stats: stats.body };
 }
 
 // Resolves once connecting to `port` is refused (the listener is closed).
@@ -80,6 +83,7 @@ test('graceful stop and restart on the same data dir keeps conversations, entrie
   const attachmentAck = await send(first, envelope({ to, from: bob, interaction: attachmentInteraction({ contentLength: png.length, text: 'pic' }) }), { files: [{ data: png, filename: 'p.png', type: 'image/png' }] });
   const before = await snapshot(first);
   assert.equal(before.totalSize, 2);
+  assert.deepEqual(before.stats, { conversations: 2, messagingSessions: 2, messagingEndUsers: 2, entries: 5, attachments: 1 });
 
   const status = await stop(first);
   assert.deepEqual(status, { code: 0, signal: null }, `graceful stop must exit 0\n${first.output().slice(-2000)}`);
@@ -233,8 +237,10 @@ test('SIGTERM with a stalled client: the server gives up after its grace period 
   assert.equal(health.status, 200);
   const started = Date.now();
   server.proc.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 15000));
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), 15000); });
   const status = await Promise.race([server.exited, timeout]);
+  clearTimeout(timer);
   running.delete(server);
   if (status === 'timeout') server.proc.kill('SIGKILL');
   assert.notEqual(status, 'timeout', 'the server did not exit within 15 s of SIGTERM');

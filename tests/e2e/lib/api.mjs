@@ -316,7 +316,13 @@ export function uploadRaw(port, head, body, { pieceSize = 256 * 1024, timeoutMs 
         const piece = body.subarray(at, at + pieceSize);
         const flushed = socket.write(piece);
         bytesWritten += piece.length;
-        if (!flushed) await new Promise((r) => { socket.once('drain', r); socket.once('close', r); });
+        if (!flushed) {
+          await new Promise((r) => {
+            const go = () => { socket.off('drain', go); socket.off('close', go); r(); };
+            socket.on('drain', go);
+            socket.on('close', go);
+          });
+        }
       }
     });
   });
