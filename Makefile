@@ -22,7 +22,9 @@ unit: build
 
 # The e2e files run one after another (each starts its own server); E2E_CODES_FILE collects the
 # catalogue codes they provoke for the report printed at the end.
+# tests/e2e/node_modules holds the real Pub/Sub client (exact versions, package-lock.json).
 e2e: build
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	rm -f $(BUILD_DIR)/e2e-codes.txt
 	E2E_CODES_FILE=$(abspath $(BUILD_DIR))/e2e-codes.txt \
 	INTERACTIOND_BIN=$(abspath $(BUILD_DIR))/interactiond \

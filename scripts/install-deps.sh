@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libssl-dev libjwt-dev libmagic-dev libmagic-mgc
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libavro-dev
   nodejs openssl curl wrk
 )
 

@@ -27,6 +27,22 @@ int main(int argc, char** argv) {
   serve_command->add_option("--threads", serve.threads, "I/O threads (0 = one per core)");
   serve_command->add_option("--durability", serve.durability, "full | normal | off");
   serve_command->add_flag("--no-request-log", serve.no_request_log, "do not log each request");
+  serve_command
+      ->add_option("--pubsub-port", serve.pubsub_port,
+                   "Pub/Sub API TLS port (default 7443; 0 = ephemeral, -1 = off)")
+      ->check(CLI::Range(-1, 65535));
+  serve_command
+      ->add_option("--pubsub-plaintext-port", serve.pubsub_plaintext_port,
+                   "Pub/Sub API plaintext port (default 7080; 0 = ephemeral, -1 = off)")
+      ->check(CLI::Range(-1, 65535));
+  serve_command
+      ->add_option("--pubsub-keepalive-ms", serve.pubsub_keepalive_ms,
+                   "Pub/Sub keepalive interval (default 270000)")
+      ->check(CLI::Range(int64_t{100}, int64_t{270000}));
+  serve_command
+      ->add_option("--pubsub-idle-timeout-ms", serve.pubsub_idle_timeout_ms,
+                   "close Subscribe streams without credit after this long (default 70000)")
+      ->check(CLI::Range(int64_t{100}, int64_t{86400000}));
 
   interactiond::cli::CommonOptions demo_env;
   auto* demo_env_command =

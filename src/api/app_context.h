@@ -9,8 +9,11 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "auth/access_token.h"
 #include "config/config.h"
+#include "events/event_log.h"
 #include "store/attachment_files.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -23,6 +26,9 @@ struct AppContext {
   std::shared_ptr<const config::OrgDirectory> orgs;
   const auth::TokenSigner* tokens = nullptr;
   store::Store* store = nullptr;
+  events::EventLog* events = nullptr;
+  // The server's executor, for handlers that wait (timers, deferred answers).
+  boost::asio::any_io_executor executor;
   store::AttachmentFiles* attachments = nullptr;
   const util::Clock* clock = nullptr;
   util::FaultInjector* faults = nullptr;

@@ -4,6 +4,8 @@
 
 #include "api/request_auth_glue.h"
 #include "domain/interaction_request.h"
+#include "domain/outbound_payloads.h"
+#include "util/ids.h"
 #include "util/mime_detector.h"
 
 namespace interactiond::api {
@@ -100,8 +102,29 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
     if (!sha.ok()) return fail(sha.error());
     const std::string name = file.filename.empty() ? interaction.attachment.id : file.filename;
     const std::string url = context.base_url + "/admin/v1/attachments/" + *sha;
-    write.payload_json = boost::json::serialize(AttachmentEntry(interaction, name, mime_type, url));
+    boost::json::object entry = AttachmentEntry(interaction, name, mime_type, url);
+    write.payload_json = boost::json::serialize(entry);
     write.attachment = store::AttachmentRecord{*sha, file.size, mime_type, name};
+    // The upload finished with the request, so its MessageUpdated (the real service's
+    // asynchronous upload result) is committed together with the message.
+    write.events = [org_id = org.id, definition = *auth->channel_definition,
+                    created_by = auth->claims.user_id, now = write.received_at_ms,
+                    address = interaction.to, end_user = interaction.from,
+                    entry = std::move(entry)](const store::InboundWriteResult& result) {
+      domain::ConversationEntryEnvelope envelope;
+      envelope.conversation_identifier = result.conversation_identifier;
+      envelope.channel_address_identifier = address;
+      envelope.recipient = {"custom", end_user, "EndUser"};
+      envelope.sender = {"custom", end_user, "EndUser"};
+      envelope.sender_display_name = end_user;
+      envelope.identifier = util::RandomUuid();
+      envelope.entry_type = "MessageUpdated";
+      envelope.entry_payload = domain::AttachmentUploadedEntry(envelope.identifier, entry);
+      envelope.transcripted_timestamp = now;
+      envelope.client_timestamp = now;
+      return std::vector<events::OutboundEvent>{
+          domain::InteractionEvent(org_id, definition, created_by, now, envelope)};
+    };
   } else {
     write.payload_json = boost::json::serialize(interaction.entry_payload);
   }

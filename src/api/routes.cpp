@@ -1,8 +1,10 @@
 #include "api/routes.h"
 
 #include "api/admin_handlers.h"
+#include "api/events_handlers.h"
 #include "api/interactions_handler.h"
 #include "api/oauth_handlers.h"
+#include "api/rep_handlers.h"
 
 namespace interactiond::api {
 
@@ -28,6 +30,13 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
               bind(HandleGetConversation));
   router->Add(verb::get, "/admin/v1/attachments/{sha256}", BodyKind::kNone,
               bind(HandleGetAttachment));
+  router->Add(verb::get, "/admin/v1/events", BodyKind::kNone, bind(HandleGetEvents));
+  // The rep side (the service console).
+  const std::string rep = "/admin/v1/reps/{userId}/conversations/{conversationIdentifier}";
+  router->Add(verb::post, rep + "/accept", BodyKind::kNone, bind(HandleRepAccept));
+  router->Add(verb::post, rep + "/messages", BodyKind::kJson, bind(HandleRepMessage));
+  router->Add(verb::post, rep + "/typing", BodyKind::kJson, bind(HandleRepTyping));
+  router->Add(verb::post, rep + "/end", BodyKind::kNone, bind(HandleRepEnd));
   router->Add(verb::get, "/admin/v1/stats", BodyKind::kNone, bind(HandleStats));
   router->Add(verb::get, "/admin/v1/faults", BodyKind::kNone, bind(HandleGetFaults));
   router->Add(verb::post, "/admin/v1/faults", BodyKind::kJson, bind(HandlePostFaults));

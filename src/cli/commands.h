@@ -20,6 +20,10 @@ struct ServeOptions {
   std::optional<int> threads;
   std::optional<std::string> durability;
   bool no_request_log = false;
+  std::optional<int> pubsub_port;            // TLS; 0 = ephemeral, -1 = off
+  std::optional<int> pubsub_plaintext_port;  // 0 = ephemeral, -1 = off
+  std::optional<int64_t> pubsub_keepalive_ms;
+  std::optional<int64_t> pubsub_idle_timeout_ms;
 };
 
 struct TokenOptions {

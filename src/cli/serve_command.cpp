@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/startup.h"
 #include "http/server.h"
+#include "pubsub/pubsub_server.h"
 #include "store/sqlite_store.h"
 
 namespace interactiond::cli {
@@ -37,7 +38,7 @@ std::shared_ptr<spdlog::logger> MakeLogger() {
 }
 
 void PrintBanner(const Startup& startup, const auth::TokenSigner& signer, int64_t now_ms,
-                 double startup_ms) {
+                 double startup_ms, const pubsub::PubSubServer& pubsub) {
   const DemoValues demo = DescribeDemo(startup.config);
   std::string token;
   if (demo.org && demo.app && demo.user) {
@@ -52,6 +53,14 @@ void PrintBanner(const Startup& startup, const auth::TokenSigner& signer, int64_
   }
   std::printf("interactiond listening on %s (started in %.1f ms)\n", startup.base_url.c_str(),
               startup_ms);
+  // Tests parse these two lines.
+  const std::string& host = startup.config.server.host;
+  if (pubsub.tls_port() > 0) {
+    std::printf("pubsub (TLS) listening on %s:%d\n", host.c_str(), pubsub.tls_port());
+  }
+  if (pubsub.plaintext_port() > 0) {
+    std::printf("pubsub (plaintext) listening on %s:%d\n", host.c_str(), pubsub.plaintext_port());
+  }
   std::printf("  configuration: %s\n  data dir:      %s\n", startup.config.source.c_str(),
               startup.data_dir.c_str());
   if (demo.org == nullptr || demo.definition == nullptr || demo.channel == nullptr) {
@@ -90,12 +99,21 @@ int Serve(const ServeOptions& options) {
   if (options.threads) server_config.threads = *options.threads;
   if (options.durability) server_config.durability = ParseDurability(*options.durability);
   if (options.no_request_log) server_config.request_log = false;
+  if (options.pubsub_port) server_config.pubsub_port = *options.pubsub_port;
+  if (options.pubsub_plaintext_port) {
+    server_config.pubsub_plaintext_port = *options.pubsub_plaintext_port;
+  }
+  if (options.pubsub_keepalive_ms) server_config.pubsub_keepalive_ms = *options.pubsub_keepalive_ms;
+  if (options.pubsub_idle_timeout_ms) {
+    server_config.pubsub_idle_timeout_ms = *options.pubsub_idle_timeout_ms;
+  }
 
   auto logger = MakeLogger();
   util::SystemClock clock;
   util::FaultInjector faults;
   auth::TokenSigner signer(startup.token_secret);
   store::SqliteStore store(startup.data_dir, server_config.durability, &faults);
+  store.SetEventRetention(server_config.event_retention_ms);
   store::AttachmentFiles attachments(startup.data_dir);
 
   api::AppContext context;
@@ -103,6 +121,7 @@ int Serve(const ServeOptions& options) {
   context.orgs = startup.config.orgs;
   context.tokens = &signer;
   context.store = &store;
+  context.events = &store;
   context.attachments = &attachments;
   context.clock = &clock;
   context.faults = &faults;
@@ -119,6 +138,7 @@ int Serve(const ServeOptions& options) {
   // The router keeps a reference to `context`; base_url is final once the port is bound.
   auto router = api::BuildRouter(context);
   http::Server server(http_options, router, logger);
+  context.executor = server.executor();
   server.Listen();
   if (server_config.port == 0) server_config.port = server.port();
   if (server_config.instance_url.empty()) {
@@ -128,10 +148,30 @@ int Serve(const ServeOptions& options) {
   context.server = server_config;
   server.OnStop([&logger] { logger->info("stopping: finishing in-flight requests"); });
 
+  // The Pub/Sub API delivers the store's outbound events (the store is the event log).
+  pubsub::PubSubServerOptions pubsub_options;
+  pubsub_options.host = server_config.host;
+  pubsub_options.tls_port = server_config.pubsub_port;
+  pubsub_options.plaintext_port = server_config.pubsub_plaintext_port;
+  if (pubsub_options.tls_port >= 0) {
+    pubsub_options.tls = server_config.pubsub_tls_certificate_file.empty()
+                             ? pubsub::LoadOrCreateTlsMaterial(startup.data_dir / "tls")
+                             : pubsub::LoadTlsMaterial(server_config.pubsub_tls_certificate_file,
+                                                       server_config.pubsub_tls_key_file);
+  }
+  pubsub_options.service.keepalive = std::chrono::milliseconds(server_config.pubsub_keepalive_ms);
+  pubsub_options.service.idle_timeout =
+      std::chrono::milliseconds(server_config.pubsub_idle_timeout_ms);
+  pubsub::PubSubServer pubsub_server(startup.config.orgs, &signer, &store, &clock);
+  pubsub_server.Start(pubsub_options);
+
   const double startup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  PrintBanner(startup, signer, clock.NowMs(), startup_ms);
+  PrintBanner(startup, signer, clock.NowMs(), startup_ms, pubsub_server);
   server.Run();
+  // Before the store closes: subscriptions read it and publishes write to it.
+  logger->info("stopping: closing Pub/Sub streams");
+  pubsub_server.Shutdown(std::chrono::milliseconds(server_config.shutdown_grace_ms));
   store.Close();
   logger->info("stopped; store flushed and closed");
   logger->flush();

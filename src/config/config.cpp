@@ -286,6 +286,21 @@ Config ParseConfig(const std::string& yaml_text, const std::filesystem::path& ba
       config.server.durability = ParseDurability(Str(server, "durability", w));
     config.server.request_log = Bool(server, "requestLog", w, true);
     config.server.instance_url = Str(server, "instanceUrl", w, false);
+    config.server.event_retention_ms =
+        Int(server, "eventRetentionHours", w, 72, 1, 24 * 365) * 60 * 60 * 1000;
+    auto& sc = config.server;
+    sc.pubsub_port = static_cast<int>(Int(server, "pubsubPort", w, sc.pubsub_port, -1, 65535));
+    sc.pubsub_plaintext_port = static_cast<int>(
+        Int(server, "pubsubPlaintextPort", w, sc.pubsub_plaintext_port, -1, 65535));
+    sc.pubsub_keepalive_ms =
+        Int(server, "pubsubKeepaliveMs", w, sc.pubsub_keepalive_ms, 100, 270'000);
+    sc.pubsub_idle_timeout_ms =
+        Int(server, "pubsubIdleTimeoutMs", w, sc.pubsub_idle_timeout_ms, 100, 86'400'000);
+    sc.pubsub_tls_certificate_file = Str(server, "pubsubTlsCertificate", w, false);
+    sc.pubsub_tls_key_file = Str(server, "pubsubTlsKey", w, false);
+    if (sc.pubsub_tls_certificate_file.empty() != sc.pubsub_tls_key_file.empty()) {
+      Fail(w, "pubsubTlsCertificate and pubsubTlsKey go together");
+    }
   }
   std::vector<Org> orgs;
   ForEach(root, "orgs", "orgs", [&](const YAML::Node& n, const std::string& w) {

@@ -33,11 +33,19 @@ struct ServerConfig {
   std::filesystem::path data_dir = "./data";
   Durability durability = Durability::kFull;
   bool request_log = true;
-  std::string instance_url;                           // empty = http://<host>:<port>
-  uint64_t max_body_bytes = 64ull * 1024 * 1024;      // multipart endpoints
-  uint64_t max_json_body_bytes = 1ull * 1024 * 1024;  // JSON endpoints
-  int64_t token_ttl_ms = 2ll * 60 * 60 * 1000;        // access tokens from the token endpoint
+  std::string instance_url;                            // empty = http://<host>:<port>
+  uint64_t max_body_bytes = 64ull * 1024 * 1024;       // multipart endpoints
+  uint64_t max_json_body_bytes = 1ull * 1024 * 1024;   // JSON endpoints
+  int64_t token_ttl_ms = 2ll * 60 * 60 * 1000;         // access tokens from the token endpoint
+  int64_t event_retention_ms = 72ll * 60 * 60 * 1000;  // outbound events are kept this long
   int shutdown_grace_ms = 5000;
+  // Pub/Sub API (gRPC). Ports: 0 = ephemeral, -1 = listener off.
+  int pubsub_port = 7443;                   // TLS
+  int pubsub_plaintext_port = 7080;         // plaintext
+  int64_t pubsub_keepalive_ms = 270'000;    // empty FetchResponse after this long without one
+  int64_t pubsub_idle_timeout_ms = 70'000;  // close a stream that has had no credit this long
+  std::string pubsub_tls_certificate_file;  // PEM; empty = self-signed, made in <data>/tls/
+  std::string pubsub_tls_key_file;          // PEM; required with the certificate
 };
 
 struct Config {

@@ -430,6 +430,8 @@ void Server::Stop() {
   net::post(state_->ioc, [state = state_] { state->BeginStop(); });
 }
 
+boost::asio::any_io_executor Server::executor() const { return state_->ioc.get_executor(); }
+
 void Server::OnStop(std::function<void()> callback) { state_->on_stop = std::move(callback); }
 
 }  // namespace interactiond::http

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <spdlog/logger.h>
 
 #include "http/router.h"
@@ -51,6 +52,9 @@ class Server {
   // Stops accepting, lets in-flight requests finish (their responses close the connection), closes
   // idle connections. Safe from any thread and from signal-driven code; idempotent.
   void Stop();
+
+  // The executor the I/O threads run; handlers use it for timers and deferred work.
+  boost::asio::any_io_executor executor() const;
 
   // Called once when a stop begins (e.g. to log it).
   void OnStop(std::function<void()> callback);

@@ -79,6 +79,26 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY (conversation_identifier, id)
       ) WITHOUT ROWID;
       )sql",
+      // 2: the outbound event log. seq is the replay id. AUTOINCREMENT because retention may
+      // delete every row, and replay ids must never be reused.
+      R"sql(
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        org_id TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        created_date INTEGER NOT NULL,
+        created_by_id TEXT NOT NULL,
+        event_type_field TEXT NOT NULL,
+        payload_field TEXT NOT NULL,
+        event_type TEXT,
+        payload TEXT,
+        conversation_identifier TEXT NOT NULL DEFAULT '',
+        entry_type TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX events_by_topic ON events(org_id, topic, seq);
+      CREATE INDEX events_by_conversation ON events(conversation_identifier, seq);
+      CREATE INDEX events_by_date ON events(created_date);
+      )sql",
   };
   return kMigrations;
 }

@@ -13,8 +13,9 @@ using domain::Result;
 struct SqliteStore::WriterStatements {
   explicit WriterStatements(Database& db)
       : find_conversation(
-            db.Prepare("SELECT c.identifier, c.current_session_id, u.id FROM end_users u "
+            db.Prepare("SELECT c.identifier, c.current_session_id, u.id, s.status FROM end_users u "
                        "JOIN conversations c ON c.end_user_id = u.id "
+                       "JOIN sessions s ON s.id = c.current_session_id "
                        "WHERE u.org_id = ?1 AND u.channel_address = ?2 AND u.client_id = ?3")),
         insert_end_user(db.Prepare(
             "INSERT INTO end_users(id, org_id, channel_id, channel_address, client_id, created_at) "
@@ -41,6 +42,15 @@ struct SqliteStore::WriterStatements {
                        "mime_type, filename, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
         save_counter(db.Prepare("INSERT INTO counters(name, value) VALUES (?1, ?2) "
                                 "ON CONFLICT(name) DO UPDATE SET value = excluded.value")),
+        insert_entry_any(db.Prepare(
+            "INSERT INTO entries(conversation_identifier, session_id, entry_id, entry_type, "
+            "sender_app_type, sender_subject, sender_role, client_timestamp, "
+            "transcripted_timestamp, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+            "ON CONFLICT(conversation_identifier, entry_id) DO NOTHING")),
+        insert_event(db.Prepare(
+            "INSERT INTO events(org_id, topic, created_date, created_by_id, event_type_field, "
+            "payload_field, event_type, payload, conversation_identifier, entry_type) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
         begin(db.Prepare("BEGIN IMMEDIATE")),
         commit(db.Prepare("COMMIT")),
         savepoint(db.Prepare("SAVEPOINT request")),
@@ -55,6 +65,8 @@ struct SqliteStore::WriterStatements {
   Statement insert_entry;
   Statement insert_attachment;
   Statement save_counter;
+  Statement insert_entry_any;  // an entry from any sender (reps, bots, the system)
+  Statement insert_event;
   // Transaction control, prepared once: the writer runs these for every request of every group.
   Statement begin;
   Statement commit;
@@ -170,17 +182,168 @@ uint64_t SqliteStore::commit_count() const {
   return commits_;
 }
 
-void SqliteStore::SubmitInbound(InboundWrite write,
-                                std::function<void(Result<InboundWriteResult>)> done) {
+void SqliteStore::Submit(PendingWrite write) {
   {
     std::lock_guard lock(mutex_);
     if (!closing_) {
-      queue_.push_back({std::move(write), std::move(done)});
+      queue_.push_back(std::move(write));
       wake_.notify_one();
       return;
     }
   }
-  done(Error::Of(500, "store is closed"));
+  write.done(Error::Of(500, "store is closed"));
+}
+
+void SqliteStore::SubmitInbound(InboundWrite write,
+                                std::function<void(Result<InboundWriteResult>)> done) {
+  auto outcome = std::make_shared<InboundWriteResult>();
+  auto shared_write = std::make_shared<InboundWrite>(std::move(write));
+  Submit(PendingWrite{[this, outcome, shared_write](
+                          std::vector<events::OutboundEvent>& appended) -> domain::Status {
+                        auto result = ApplyInbound(*shared_write);
+                        if (!result.ok()) return result.error();
+                        *outcome = std::move(result).value();
+                        if (shared_write->events && !outcome->duplicate) {
+                          for (events::OutboundEvent& event : shared_write->events(*outcome)) {
+                            AppendEvent(event);
+                            appended.push_back(std::move(event));
+                          }
+                        }
+                        return domain::OkStatus();
+                      },
+                      [outcome, done = std::move(done)](domain::Status status) {
+                        if (!status.ok()) return done(status.error());
+                        done(std::move(*outcome));
+                      }});
+}
+
+void SqliteStore::SubmitConversationChange(
+    std::string conversation_identifier, Decide decide,
+    std::function<void(Result<domain::ConversationChange>)> done) {
+  auto change = std::make_shared<domain::ConversationChange>();
+  Submit(PendingWrite{
+      [this, identifier = std::move(conversation_identifier), decide = std::move(decide),
+       change](std::vector<events::OutboundEvent>& appended) -> domain::Status {
+        std::optional<domain::ConversationState> state = LoadConversation(identifier);
+        if (!state) return Error::Of(10018, "no conversation " + identifier);
+        auto decided = decide(*state);
+        if (!decided.ok()) return decided.error();
+        *change = std::move(decided).value();
+        ApplyChange(*state, *change);
+        for (const auto& event : change->events) appended.push_back(event);
+        return domain::OkStatus();
+      },
+      [change, done = std::move(done)](domain::Status status) {
+        if (!status.ok()) return done(status.error());
+        done(std::move(*change));
+      }});
+}
+
+std::optional<domain::ConversationState> SqliteStore::LoadConversation(
+    const std::string& identifier) {
+  Statement c = writer_db_->Prepare(
+      "SELECT c.identifier, c.org_id, c.channel_id, c.channel_address, c.channel_definition, "
+      "u.client_id, u.id, s.id, s.status, s.start_time FROM conversations c "
+      "JOIN end_users u ON u.id = c.end_user_id JOIN sessions s ON s.id = c.current_session_id "
+      "WHERE c.identifier = ?1");
+  c.Bind(1, identifier);
+  if (!c.Step()) return std::nullopt;
+  domain::ConversationState state;
+  state.conversation_identifier = c.Text(0);
+  state.org_id = c.Text(1);
+  state.channel_id = c.Text(2);
+  state.channel_address = c.Text(3);
+  state.channel_definition = c.Text(4);
+  state.end_user_client_id = c.Text(5);
+  state.end_user_id = c.Text(6);
+  state.session_id = c.Text(7);
+  state.session_status = c.Text(8);
+  state.session_start_time = c.Int(9);
+  Statement p = writer_db_->Prepare(
+      "SELECT app_type, subject, role, COALESCE(display_name, ''), joined_time FROM participants "
+      "WHERE conversation_identifier = ?1 AND left_time IS NULL ORDER BY joined_time");
+  p.Bind(1, identifier);
+  while (p.Step()) {
+    state.participants.push_back({p.Text(0), p.Text(1), p.Text(2), p.Text(3), p.Int(4)});
+  }
+  return state;
+}
+
+void SqliteStore::ApplyChange(const domain::ConversationState& state,
+                              domain::ConversationChange& change) {
+  for (const auto& participant : change.joined) {
+    Statement s = writer_db_->Prepare(
+        "INSERT INTO participants(conversation_identifier, app_type, subject, role, "
+        "display_name, joined_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT(conversation_identifier, role, subject) DO UPDATE SET left_time = NULL, "
+        "joined_time = excluded.joined_time, display_name = excluded.display_name");
+    s.Bind(1, state.conversation_identifier).Bind(2, participant.app_type);
+    s.Bind(3, participant.subject).Bind(4, participant.role).Bind(5, participant.display_name);
+    s.Bind(6, participant.joined_time).Run();
+  }
+  for (const auto& [subject, role] : change.left) {
+    Statement s = writer_db_->Prepare(
+        "UPDATE participants SET left_time = ?1 WHERE conversation_identifier = ?2 AND "
+        "subject = ?3 AND role = ?4 AND left_time IS NULL");
+    s.Bind(1, change.left_time).Bind(2, state.conversation_identifier).Bind(3, subject);
+    s.Bind(4, role).Run();
+  }
+  if (change.session_status) {
+    Statement s = writer_db_->Prepare(
+        "UPDATE sessions SET status = ?1, end_time = COALESCE(?2, end_time) WHERE id = ?3");
+    s.Bind(1, *change.session_status);
+    if (change.session_end_time) {
+      s.Bind(2, *change.session_end_time);
+    } else {
+      s.BindNull(2);
+    }
+    s.Bind(3, state.session_id).Run();
+    // Keep the inbound path's cache in step: an Ended session is not reused.
+    const std::string key =
+        state.org_id + '\n' + state.channel_address + '\n' + state.end_user_client_id;
+    if (auto it = conversations_.find(key); it != conversations_.end()) {
+      it->second.session_ended = *change.session_status == "Ended";
+    }
+  }
+  for (const auto& entry : change.entries) {
+    Statement& s = sql_->insert_entry_any;
+    ResetOnExit reset(s);
+    s.Bind(1, state.conversation_identifier).Bind(2, state.session_id).Bind(3, entry.entry_id);
+    s.Bind(4, entry.entry_type).Bind(5, entry.sender_app_type).Bind(6, entry.sender_subject);
+    s.Bind(7, entry.sender_role).Bind(8, entry.client_timestamp);
+    s.Bind(9, entry.transcripted_timestamp).Bind(10, entry.payload_json).Run();
+  }
+  for (auto& event : change.events) AppendEvent(event);
+}
+
+void SqliteStore::Publish(std::vector<events::OutboundEvent> events,
+                          std::function<void(Result<std::vector<uint64_t>>)> done) {
+  auto shared_events = std::make_shared<std::vector<events::OutboundEvent>>(std::move(events));
+  auto ids = std::make_shared<std::vector<uint64_t>>();
+  Submit(PendingWrite{
+      [this, shared_events, ids](std::vector<events::OutboundEvent>& appended) -> domain::Status {
+        ids->clear();
+        for (events::OutboundEvent event : *shared_events) {
+          AppendEvent(event);
+          ids->push_back(event.replay_id);
+          appended.push_back(std::move(event));
+        }
+        return domain::OkStatus();
+      },
+      [ids, done = std::move(done)](domain::Status status) {
+        if (!status.ok()) return done(status.error());
+        done(std::move(*ids));
+      }});
+}
+
+void SqliteStore::AppendEvent(events::OutboundEvent& event) {
+  Statement& s = sql_->insert_event;
+  ResetOnExit reset(s);
+  s.Bind(1, event.org_id).Bind(2, event.topic).Bind(3, event.created_date);
+  s.Bind(4, event.created_by_id).Bind(5, event.event_type_field).Bind(6, event.payload_field);
+  s.BindOptional(7, event.event_type).BindOptional(8, event.payload);
+  s.Bind(9, event.conversation_identifier).Bind(10, event.entry_type).Run();
+  event.replay_id = static_cast<uint64_t>(sqlite3_last_insert_rowid(writer_db_->handle()));
 }
 
 void SqliteStore::WriterLoop() {
@@ -211,19 +374,24 @@ void SqliteStore::WriterLoop() {
 }
 
 void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
-  std::vector<Result<InboundWriteResult>> results;
+  std::vector<domain::Status> results;
   results.reserve(group.size());
+  std::vector<events::OutboundEvent> appended;
   bool committed = false;
   try {
     RunOnce(sql_->begin);
     for (PendingWrite& pending : group) {
       RunOnce(sql_->savepoint);
+      const size_t events_before = appended.size();
       try {
-        results.push_back(ApplyInbound(pending.write));
+        results.push_back(pending.apply(appended));
       } catch (const SqliteError& e) {
         results.push_back(Error::Of(500, std::string("store: ") + e.what()));
       }
-      if (!results.back().ok()) RunOnce(sql_->rollback_to_savepoint);
+      if (!results.back().ok()) {
+        RunOnce(sql_->rollback_to_savepoint);
+        appended.resize(events_before);  // the rolled-back change's events are gone with it
+      }
       RunOnce(sql_->release_savepoint);
     }
     if (faults_ != nullptr && faults_->Fire("store-commit")) {
@@ -246,6 +414,7 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
     } catch (const SqliteError&) {
       // Counters are reloaded lazily from an empty map: ids restart above max on next success.
     }
+    appended.clear();
     results.resize(group.size(), Error::Of(500));
     for (auto& result : results) {
       if (result.ok()) result = Error::Of(500, std::string("commit failed: ") + e.what());
@@ -255,7 +424,45 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
     std::lock_guard lock(mutex_);
     if (committed) ++commits_;
   }
+  if (!appended.empty()) NotifyListeners(appended);
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  ExpireEvents();
+}
+
+void SqliteStore::NotifyListeners(const std::vector<events::OutboundEvent>& appended) {
+  std::lock_guard lock(listeners_mutex_);
+  for (auto& [id, listener] : listeners_) listener(appended);
+}
+
+uint64_t SqliteStore::AddListener(AppendListener listener) {
+  std::lock_guard lock(listeners_mutex_);
+  const uint64_t id = next_listener_id_++;
+  listeners_.emplace(id, std::move(listener));
+  return id;
+}
+
+void SqliteStore::RemoveListener(uint64_t id) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.erase(id);
+}
+
+void SqliteStore::SetEventRetention(int64_t retention_ms) { retention_ms_ = retention_ms; }
+
+// At most once a minute, on the writer thread between groups: events past retention go.
+void SqliteStore::ExpireEvents() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_expiry_) return;
+  next_expiry_ = now + std::chrono::minutes(1);
+  const int64_t cutoff = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count() -
+                         retention_ms_.load();
+  try {
+    Statement expire = writer_db_->Prepare("DELETE FROM events WHERE created_date < ?1");
+    expire.Bind(1, cutoff).Run();
+  } catch (const SqliteError&) {
+    // Retried at the next expiry; old events linger a little longer, nothing is lost.
+  }
 }
 
 std::string SqliteStore::NextId(const char* counter, const char* prefix) {
@@ -275,7 +482,7 @@ std::optional<SqliteStore::ConversationRef> SqliteStore::LookupConversation(
   ResetOnExit reset(find);
   find.Bind(1, write.org_id).Bind(2, write.channel_address).Bind(3, write.end_user_client_id);
   if (!find.Step()) return std::nullopt;
-  ConversationRef ref{find.Text(0), find.Text(1), find.Text(2)};
+  ConversationRef ref{find.Text(0), find.Text(1), find.Text(2), find.Text(3) == "Ended"};
   conversations_.emplace(key, ref);
   return ref;
 }
@@ -286,6 +493,22 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
   }
   InboundWriteResult result;
   std::optional<ConversationRef> ref = LookupConversation(write);
+  bool session_opened = false;
+  if (ref && ref->session_ended) {
+    // An Ended session is terminal: the end user's next interaction opens a new one in the same
+    // conversation.
+    ref->session_id = NextId("session", "0Mw");
+    ref->session_ended = false;
+    Statement open_session = writer_db_->Prepare(
+        "INSERT INTO sessions(id, org_id, conversation_identifier, status, start_time) "
+        "VALUES (?1, ?2, ?3, 'New', ?4)");
+    open_session.Bind(1, ref->session_id).Bind(2, write.org_id);
+    open_session.Bind(3, ref->conversation_identifier).Bind(4, write.received_at_ms).Run();
+    Statement point = writer_db_->Prepare(
+        "UPDATE conversations SET current_session_id = ?1 WHERE identifier = ?2");
+    point.Bind(1, ref->session_id).Bind(2, ref->conversation_identifier).Run();
+    session_opened = true;
+  }
   if (!ref) {
     ConversationRef created{util::RandomUuid(), NextId("session", "0Mw"),
                             NextId("end_user", "0PA")};
@@ -337,7 +560,7 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
     s.Bind(6, write.attachment->mime_type).Bind(7, write.attachment->filename);
     s.Bind(8, write.received_at_ms).Run();
   }
-  if (result.created_conversation) conversations_.emplace(ConversationKey(write), *ref);
+  if (result.created_conversation || session_opened) conversations_[ConversationKey(write)] = *ref;
   result.conversation_identifier = ref->conversation_identifier;
   result.session_id = ref->session_id;
   result.end_user_id = ref->end_user_id;
@@ -526,6 +749,112 @@ Result<boost::json::value> SqliteStore::Stats() {
     return boost::json::value(std::move(body));
   } catch (const SqliteError& e) {
     return Error::Of(500, std::string("store read: ") + e.what());
+  }
+}
+
+namespace {
+
+constexpr const char* kEventColumns =
+    "seq, org_id, topic, created_date, created_by_id, event_type_field, payload_field, "
+    "event_type, payload, conversation_identifier, entry_type";
+
+events::OutboundEvent EventFromRow(const Statement& s) {
+  events::OutboundEvent event;
+  event.replay_id = static_cast<uint64_t>(s.Int(0));
+  event.org_id = s.Text(1);
+  event.topic = s.Text(2);
+  event.created_date = s.Int(3);
+  event.created_by_id = s.Text(4);
+  event.event_type_field = s.Text(5);
+  event.payload_field = s.Text(6);
+  event.event_type = s.OptionalText(7);
+  event.payload = s.OptionalText(8);
+  event.conversation_identifier = s.Text(9);
+  event.entry_type = s.Text(10);
+  return event;
+}
+
+// The log's end: the highest replay id ever assigned (AUTOINCREMENT keeps it in sqlite_sequence
+// even when retention deleted the rows).
+uint64_t LogEnd(Database& db) {
+  Statement s = db.Prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  return s.Step() ? static_cast<uint64_t>(s.Int(0)) : 0;
+}
+
+}  // namespace
+
+Result<std::vector<events::OutboundEvent>> SqliteStore::ReadEvents(const std::string& org_id,
+                                                                   const std::string& topic,
+                                                                   uint64_t after_replay_id,
+                                                                   size_t limit) {
+  events::EventQuery query;
+  query.org_id = org_id;
+  query.topic = topic;
+  query.after_replay_id = after_replay_id;
+  query.limit = limit;
+  return QueryEvents(query);
+}
+
+Result<std::vector<events::OutboundEvent>> SqliteStore::QueryEvents(
+    const events::EventQuery& query) {
+  try {
+    ReadLease lease(*this);
+    Statement s = lease.db().Prepare(
+        std::string("SELECT ") + kEventColumns +
+        " FROM events WHERE seq > ?1 AND (?2 = '' OR org_id = ?2) AND (?3 = '' OR topic = ?3) "
+        "AND (?4 = '' OR conversation_identifier = ?4) AND (?5 = '' OR entry_type = ?5) "
+        "AND (?6 = '' OR event_type = ?6) ORDER BY seq LIMIT ?7");
+    s.Bind(1, static_cast<int64_t>(query.after_replay_id)).Bind(2, query.org_id);
+    s.Bind(3, query.topic).Bind(4, query.conversation_identifier).Bind(5, query.entry_type);
+    s.Bind(6, query.event_type).Bind(7, static_cast<int64_t>(query.limit));
+    std::vector<events::OutboundEvent> out;
+    while (s.Step()) out.push_back(EventFromRow(s));
+    return out;
+  } catch (const SqliteError& e) {
+    return Error::Of(500, std::string("event log read: ") + e.what());
+  }
+}
+
+uint64_t SqliteStore::LatestReplayId(const std::string& org_id, const std::string& topic) {
+  try {
+    ReadLease lease(*this);
+    Statement s =
+        lease.db().Prepare("SELECT MAX(seq) FROM events WHERE org_id = ?1 AND topic = ?2");
+    s.Bind(1, org_id).Bind(2, topic);
+    if (s.Step() && !s.IsNull(0)) return static_cast<uint64_t>(s.Int(0));
+    return LogEnd(lease.db());
+  } catch (const SqliteError&) {
+    return 0;
+  }
+}
+
+uint64_t SqliteStore::RetentionFloor(const std::string& org_id, const std::string& topic) {
+  try {
+    ReadLease lease(*this);
+    Statement s =
+        lease.db().Prepare("SELECT MIN(seq) FROM events WHERE org_id = ?1 AND topic = ?2");
+    s.Bind(1, org_id).Bind(2, topic);
+    if (s.Step() && !s.IsNull(0)) return static_cast<uint64_t>(s.Int(0)) - 1;
+    return LogEnd(lease.db());
+  } catch (const SqliteError&) {
+    return 0;
+  }
+}
+
+bool SqliteStore::IsValidResumePoint(const std::string& org_id, uint64_t replay_id) {
+  try {
+    ReadLease lease(*this);
+    if (replay_id > LogEnd(lease.db())) return false;  // a position the log never reached
+    // Expired: older than the oldest retained event of the org (positions before any event was
+    // ever deleted are all still valid).
+    Statement oldest = lease.db().Prepare("SELECT MIN(seq) FROM events WHERE org_id = ?1");
+    oldest.Bind(1, org_id);
+    if (!oldest.Step() || oldest.IsNull(0))
+      return replay_id == LogEnd(lease.db()) || replay_id == 0;
+    const uint64_t first = static_cast<uint64_t>(oldest.Int(0));
+    return replay_id + 1 >= first || first == 1;
+  } catch (const SqliteError&) {
+    return false;
   }
 }
 

@@ -9,10 +9,12 @@
 // Reads: a pool of read-only connections (WAL readers never block the writer).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -20,13 +22,14 @@
 #include <vector>
 
 #include "config/config.h"
+#include "events/event_log.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "util/fault_injector.h"
 
 namespace interactiond::store {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public events::EventLog {
  public:
   // Opens (creating and migrating as needed) <data_dir>/interactiond.db. Throws SqliteError.
   // `faults` may be null; it must outlive the store.
@@ -36,31 +39,63 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
+  void SubmitConversationChange(
+      std::string conversation_identifier, Decide decide,
+      std::function<void(domain::Result<domain::ConversationChange>)> done) override;
   void SubmitInbound(InboundWrite write,
                      std::function<void(domain::Result<InboundWriteResult>)> done) override;
   domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) override;
   domain::Result<boost::json::value> GetConversation(const std::string& identifier) override;
   domain::Result<boost::json::value> Stats() override;
+
+  // events::EventLog
+  domain::Result<std::vector<events::OutboundEvent>> ReadEvents(const std::string& org_id,
+                                                                const std::string& topic,
+                                                                uint64_t after_replay_id,
+                                                                size_t limit) override;
+  uint64_t LatestReplayId(const std::string& org_id, const std::string& topic) override;
+  uint64_t RetentionFloor(const std::string& org_id, const std::string& topic) override;
+  bool IsValidResumePoint(const std::string& org_id, uint64_t replay_id) override;
+  uint64_t AddListener(AppendListener listener) override;
+  void RemoveListener(uint64_t id) override;
+  void Publish(std::vector<events::OutboundEvent> events,
+               std::function<void(domain::Result<std::vector<uint64_t>>)> done) override;
+
+  domain::Result<std::vector<events::OutboundEvent>> QueryEvents(
+      const events::EventQuery& query) override;
+
+  // Deletes events older than `retention_ms` before `now_ms` (run by the writer after commits).
+  void SetEventRetention(int64_t retention_ms);
   void Close() override;
 
   // Number of commits so far (for tests of group commit).
   uint64_t commit_count() const;
 
  private:
+  // One request to the writer: `apply` runs inside the group's transaction, in its own
+  // savepoint, and appends the events of its change to `appended`; `done` runs after the commit
+  // (or with the error that undid the change).
   struct PendingWrite {
-    InboundWrite write;
-    std::function<void(domain::Result<InboundWriteResult>)> done;
+    std::function<domain::Status(std::vector<events::OutboundEvent>& appended)> apply;
+    std::function<void(domain::Status)> done;
   };
   struct ConversationRef {
     std::string conversation_identifier;
     std::string session_id;
     std::string end_user_id;
+    bool session_ended = false;  // the next inbound interaction opens a new session
   };
   class ReadLease;
 
   void WriterLoop();
+  void Submit(PendingWrite write);
   void CommitGroup(std::vector<PendingWrite>& group);
   domain::Result<InboundWriteResult> ApplyInbound(const InboundWrite& write);
+  void AppendEvent(events::OutboundEvent& event);
+  std::optional<domain::ConversationState> LoadConversation(const std::string& identifier);
+  void ApplyChange(const domain::ConversationState& state, domain::ConversationChange& change);
+  void ExpireEvents();
+  void NotifyListeners(const std::vector<events::OutboundEvent>& appended);
   std::optional<ConversationRef> LookupConversation(const InboundWrite& write);
   std::string NextId(const char* counter, const char* prefix);
   std::unique_ptr<Database> AcquireReader();
@@ -87,6 +122,12 @@ class SqliteStore final : public Store {
   bool closing_ = false;
   uint64_t commits_ = 0;
   std::thread writer_;
+
+  std::mutex listeners_mutex_;
+  std::map<uint64_t, AppendListener> listeners_;
+  uint64_t next_listener_id_ = 1;
+  std::atomic<int64_t> retention_ms_{72ll * 60 * 60 * 1000};
+  std::chrono::steady_clock::time_point next_expiry_{};
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Database>> readers_;

@@ -11,10 +11,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
+#include "domain/conversation_change.h"
 #include "domain/result.h"
+#include "events/outbound_event.h"
 
 namespace interactiond::store {
 
@@ -39,6 +42,9 @@ struct InboundWrite {
   int64_t received_at_ms = 0;
   std::string payload_json;  // the entry payload as stored and shown
   std::optional<AttachmentRecord> attachment;
+  // Outbound events this change produces, built from its outcome (the conversation is only known
+  // inside the transaction); appended in the same transaction. May be empty.
+  std::function<std::vector<events::OutboundEvent>(const struct InboundWriteResult&)> events;
 };
 
 struct InboundWriteResult {
@@ -58,6 +64,16 @@ struct ConversationQuery {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Loads the conversation's state inside a write transaction, lets `decide` (domain code) turn it
+  // into a change, and writes the change and its events in that transaction. `done` gets the
+  // change as written (events with their replay ids), or: 10018 when no such conversation,
+  // `decide`'s error, 500 when the commit fails.
+  using Decide =
+      std::function<domain::Result<domain::ConversationChange>(const domain::ConversationState&)>;
+  virtual void SubmitConversationChange(
+      std::string conversation_identifier, Decide decide,
+      std::function<void(domain::Result<domain::ConversationChange>)> done) = 0;
 
   // Appends the entry, creating the conversation, messaging session, end user and end-user
   // participant on the first contact of (org, channel address, end user). Errors: 20002 when the

@@ -29,7 +29,11 @@ export function demoEnv(dataDir, extraArgs = []) {
 // Starts the server. Resolves once it prints its base URL. Options: dataDir (reused across
 // restarts), args (extra serve flags), env.
 export async function startServer({ dataDir = makeDataDir(), args = [], keepData = false } = {}) {
-  const proc = spawn(binary, ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...args], {
+  // The Pub/Sub API listeners get ephemeral ports too unless a test names them.
+  const pubsubArgs = [];
+  if (!args.includes('--pubsub-port')) pubsubArgs.push('--pubsub-port', '0');
+  if (!args.includes('--pubsub-plaintext-port')) pubsubArgs.push('--pubsub-plaintext-port', '0');
+  const proc = spawn(binary, ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...pubsubArgs, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,6 +58,11 @@ export async function startServer({ dataDir = makeDataDir(), args = [], keepData
   proc.stdout.on('data', (chunk) => { output += chunk.toString(); });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = Number(new URL(baseUrl).port);
+  // The banner prints the Pub/Sub lines with the base URL (one flush); -1 when a listener is off.
+  const pubsubPort = (kind) => {
+    const match = output.match(new RegExp(`pubsub \\(${kind}\\) listening on \\S+:(\\d+)`));
+    return match ? Number(match[1]) : -1;
+  };
   const env = demoEnv(dataDir, ['--port', String(port)]);
   return {
     baseUrl,
@@ -61,6 +70,8 @@ export async function startServer({ dataDir = makeDataDir(), args = [], keepData
     dataDir,
     proc,
     env,
+    pubsubTlsPort: pubsubPort('TLS'),
+    pubsubPlaintextPort: pubsubPort('plaintext'),
     output: () => output,
     exited,
     // Stops with SIGTERM (graceful) or the given signal; resolves with the exit status.

@@ -1,0 +1,168 @@
+#include "api/events_handlers.h"
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
+
+namespace interactiond::api {
+namespace {
+
+constexpr auto kMaxWait = std::chrono::milliseconds(30'000);
+
+std::optional<std::string> Param(const http::HttpRequest& request, std::string_view name) {
+  auto params = boost::urls::parse_query(request.query);
+  if (!params) return std::nullopt;
+  for (const auto& param : *params) {
+    if (param.key == name) return std::string(param.value);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> Unsigned(const std::string& text) {
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// "2s", "500ms", or a plain number of milliseconds.
+std::optional<std::chrono::milliseconds> Duration(std::string text) {
+  uint64_t scale = 1;
+  if (text.size() > 2 && text.ends_with("ms")) {
+    text.resize(text.size() - 2);
+  } else if (text.size() > 1 && text.ends_with("s")) {
+    text.resize(text.size() - 1);
+    scale = 1000;
+  }
+  auto value = Unsigned(text);
+  if (!value || *value > 3'600'000) return std::nullopt;
+  return std::chrono::milliseconds(*value * scale);
+}
+
+http::HttpResponse BadRequest(std::string_view message) {
+  boost::json::object body;
+  body["error"] = message;
+  return http::JsonResponse(400, boost::json::serialize(body));
+}
+
+// One waiting request: answers with the first matching events, or with none at the deadline.
+// Lives in shared_ptrs held by the timer's handler and the log listener; answers exactly once.
+class EventWait : public std::enable_shared_from_this<EventWait> {
+ public:
+  EventWait(events::EventLog& log, events::EventQuery query, http::Respond respond,
+            boost::asio::any_io_executor executor)
+      : log_(log), query_(std::move(query)), respond_(std::move(respond)), timer_(executor) {}
+
+  void Start(std::chrono::milliseconds wait) {
+    auto self = shared_from_this();
+    std::weak_ptr<EventWait> weak = self;
+    auto executor = timer_.get_executor();
+    listener_ = log_.AddListener([weak, executor](const std::vector<events::OutboundEvent>& added) {
+      auto wait_state = weak.lock();
+      if (!wait_state) return;
+      for (const auto& event : added) {
+        if (wait_state->query_.Matches(event)) {
+          // Off the writer thread: the re-read happens on the I/O executor.
+          boost::asio::post(executor, [wait_state] { wait_state->Check(false); });
+          return;
+        }
+      }
+    });
+    timer_.expires_after(wait);
+    timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec) self->Check(true);
+    });
+    Check(false);  // events committed between the first read and the listener
+  }
+
+ private:
+  void Check(bool deadline) {
+    if (answered_.load()) return;
+    auto found = log_.QueryEvents(query_);
+    if (!found.ok()) return Answer(http::ErrorResponse(found.error()));
+    if (found->empty() && !deadline) return;
+    boost::json::array list;
+    for (const auto& event : *found) list.push_back(EventJson(event));
+    boost::json::object body;
+    body["events"] = std::move(list);
+    Answer(http::JsonResponse(200, boost::json::serialize(body)));
+  }
+
+  void Answer(http::HttpResponse response) {
+    if (answered_.exchange(true)) return;
+    log_.RemoveListener(listener_);
+    timer_.cancel();
+    respond_(std::move(response));
+  }
+
+  events::EventLog& log_;
+  events::EventQuery query_;
+  http::Respond respond_;
+  boost::asio::steady_timer timer_;
+  uint64_t listener_ = 0;
+  std::atomic<bool> answered_{false};
+};
+
+}  // namespace
+
+boost::json::object EventJson(const events::OutboundEvent& event) {
+  boost::json::object out;
+  out["replayId"] = event.replay_id;
+  out["orgId"] = event.org_id;
+  out["topic"] = event.topic;
+  out["createdDate"] = event.created_date;
+  out["createdById"] = event.created_by_id;
+  out["eventType"] = event.event_type ? boost::json::value(*event.event_type) : nullptr;
+  boost::json::value payload = nullptr;
+  if (event.payload) {
+    boost::system::error_code ec;
+    payload = boost::json::parse(*event.payload, ec);
+    if (ec) payload = boost::json::value(*event.payload);
+  }
+  out["payload"] = payload;
+  boost::json::object fields;
+  fields[event.event_type_field] =
+      event.event_type ? boost::json::value(*event.event_type) : nullptr;
+  fields[event.payload_field] = event.payload ? boost::json::value(*event.payload) : nullptr;
+  out["fields"] = std::move(fields);
+  out["conversationIdentifier"] = event.conversation_identifier;
+  out["entryType"] = event.entry_type;
+  return out;
+}
+
+void HandleGetEvents(const AppContext& context, http::HttpRequest& request, http::Respond respond) {
+  events::EventQuery query;
+  query.org_id = Param(request, "orgId").value_or("");
+  query.topic = Param(request, "topic").value_or("");
+  query.conversation_identifier = Param(request, "conversation").value_or("");
+  query.entry_type = Param(request, "type").value_or("");
+  query.event_type = Param(request, "eventType").value_or("");
+  if (auto after = Param(request, "after")) {
+    auto value = Unsigned(*after);
+    if (!value) return respond(BadRequest("after must be a replay id"));
+    query.after_replay_id = *value;
+  }
+  if (auto limit = Param(request, "limit")) {
+    auto value = Unsigned(*limit);
+    if (!value || *value < 1 || *value > 1000) return respond(BadRequest("limit must be 1..1000"));
+    query.limit = *value;
+  }
+  std::chrono::milliseconds wait{0};
+  if (auto text = Param(request, "wait")) {
+    auto value = Duration(*text);
+    if (!value) return respond(BadRequest("wait must look like 2s, 500ms or 0"));
+    wait = std::min(*value, kMaxWait);
+  }
+  auto waiter = std::make_shared<EventWait>(*context.events, std::move(query), std::move(respond),
+                                            context.executor);
+  waiter->Start(wait);
+}
+
+}  // namespace interactiond::api

@@ -1,0 +1,68 @@
+// The seam between domain rules and the store for changes to an existing conversation: the store
+// loads the conversation's state inside its write transaction, a domain function decides the
+// change (entries, participants, session status, and the outbound events that report them), and
+// the store writes all of it in that same transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/outbound_event.h"
+
+namespace interactiond::domain {
+
+struct ConversationParticipant {
+  std::string app_type;
+  std::string subject;
+  std::string role;
+  std::string display_name;
+  int64_t joined_time = 0;
+};
+
+struct ConversationState {
+  std::string conversation_identifier;
+  std::string org_id;
+  std::string channel_id;
+  std::string channel_address;
+  std::string channel_definition;
+  std::string end_user_client_id;
+  std::string end_user_id;
+  std::string session_id;
+  std::string session_status;  // New | Waiting | Active | Inactive | Ended | …
+  int64_t session_start_time = 0;
+  std::vector<ConversationParticipant> participants;  // those who have not left
+
+  const ConversationParticipant* FindParticipant(const std::string& subject,
+                                                 const std::string& role) const {
+    for (const auto& participant : participants) {
+      if (participant.subject == subject && participant.role == role) return &participant;
+    }
+    return nullptr;
+  }
+};
+
+struct NewEntry {
+  std::string entry_id;
+  std::string entry_type;
+  std::string sender_app_type;
+  std::string sender_subject;
+  std::string sender_role;
+  int64_t client_timestamp = 0;
+  int64_t transcripted_timestamp = 0;
+  std::string payload_json;
+};
+
+struct ConversationChange {
+  std::vector<ConversationParticipant> joined;
+  // (subject, role) of participants who leave, at `left_time`.
+  std::vector<std::pair<std::string, std::string>> left;
+  int64_t left_time = 0;
+  std::optional<std::string> session_status;
+  std::optional<int64_t> session_end_time;
+  std::vector<NewEntry> entries;
+  std::vector<events::OutboundEvent> events;  // replay ids are filled in by the store
+};
+
+}  // namespace interactiond::domain
