@@ -28,7 +28,7 @@ e2e: build
 	rm -f $(BUILD_DIR)/e2e-codes.txt
 	E2E_CODES_FILE=$(abspath $(BUILD_DIR))/e2e-codes.txt \
 	INTERACTIOND_BIN=$(abspath $(BUILD_DIR))/interactiond \
-	node --test --test-concurrency=1 tests/e2e/
+	node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
 
 bench: build
 	INTERACTIOND_BIN=$(abspath $(BUILD_DIR))/interactiond bench/run.sh

@@ -1,11 +1,11 @@
 #include "api/admin_handlers.h"
+#include "http/query_params.h"
 
 #include <charconv>
 #include <fstream>
 #include <sstream>
 
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include "util/mime_detector.h"
 
@@ -18,19 +18,10 @@ http::HttpResponse AdminError(unsigned status, std::string_view message) {
   return http::JsonResponse(status, boost::json::serialize(body));
 }
 
-std::optional<std::string> QueryParam(const http::HttpRequest& request, std::string_view name) {
-  auto params = boost::urls::parse_query(request.query);
-  if (!params) return std::nullopt;
-  for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
-  }
-  return std::nullopt;
-}
-
 // An integer query parameter within [min, max]; `fallback` when absent; nullopt when invalid.
 std::optional<int> IntParam(const http::HttpRequest& request, std::string_view name, int fallback,
                             int min, int max) {
-  auto text = QueryParam(request, name);
+  auto text = http::QueryParam(request, name);
   if (!text) return fallback;
   int value = 0;
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -49,7 +40,7 @@ void HandleHealth(const AppContext&, http::HttpRequest&, http::Respond respond) 
 void HandleListConversations(const AppContext& context, http::HttpRequest& request,
                              http::Respond respond) {
   store::ConversationQuery query;
-  query.org_id = QueryParam(request, "orgId").value_or("");
+  query.org_id = http::QueryParam(request, "orgId").value_or("");
   const auto limit = IntParam(request, "limit", 100, 1, 1000);
   const auto offset = IntParam(request, "offset", 0, 0, 1'000'000'000);
   if (!limit || !offset) return respond(AdminError(400, "limit must be 1..1000, offset >= 0"));

@@ -1,4 +1,5 @@
 #include "api/events_handlers.h"
+#include "http/query_params.h"
 
 #include <atomic>
 #include <charconv>
@@ -9,21 +10,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
 
 namespace interactiond::api {
 namespace {
 
 constexpr auto kMaxWait = std::chrono::milliseconds(30'000);
-
-std::optional<std::string> Param(const http::HttpRequest& request, std::string_view name) {
-  auto params = boost::urls::parse_query(request.query);
-  if (!params) return std::nullopt;
-  for (const auto& param : *params) {
-    if (param.key == name) return std::string(param.value);
-  }
-  return std::nullopt;
-}
 
 std::optional<uint64_t> Unsigned(const std::string& text) {
   uint64_t value = 0;
@@ -139,23 +130,23 @@ boost::json::object EventJson(const events::OutboundEvent& event) {
 
 void HandleGetEvents(const AppContext& context, http::HttpRequest& request, http::Respond respond) {
   events::EventQuery query;
-  query.org_id = Param(request, "orgId").value_or("");
-  query.topic = Param(request, "topic").value_or("");
-  query.conversation_identifier = Param(request, "conversation").value_or("");
-  query.entry_type = Param(request, "type").value_or("");
-  query.event_type = Param(request, "eventType").value_or("");
-  if (auto after = Param(request, "after")) {
+  query.org_id = http::QueryParam(request, "orgId").value_or("");
+  query.topic = http::QueryParam(request, "topic").value_or("");
+  query.conversation_identifier = http::QueryParam(request, "conversation").value_or("");
+  query.entry_type = http::QueryParam(request, "type").value_or("");
+  query.event_type = http::QueryParam(request, "eventType").value_or("");
+  if (auto after = http::QueryParam(request, "after")) {
     auto value = Unsigned(*after);
     if (!value) return respond(BadRequest("after must be a replay id"));
     query.after_replay_id = *value;
   }
-  if (auto limit = Param(request, "limit")) {
+  if (auto limit = http::QueryParam(request, "limit")) {
     auto value = Unsigned(*limit);
     if (!value || *value < 1 || *value > 1000) return respond(BadRequest("limit must be 1..1000"));
     query.limit = *value;
   }
   std::chrono::milliseconds wait{0};
-  if (auto text = Param(request, "wait")) {
+  if (auto text = http::QueryParam(request, "wait")) {
     auto value = Duration(*text);
     if (!value) return respond(BadRequest("wait must look like 2s, 500ms or 0"));
     wait = std::min(*value, kMaxWait);

@@ -2,6 +2,7 @@
 
 #include "api/admin_handlers.h"
 #include "api/events_handlers.h"
+#include "api/events_stream.h"
 #include "api/interactions_handler.h"
 #include "api/oauth_handlers.h"
 #include "api/rep_handlers.h"
@@ -31,6 +32,7 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
   router->Add(verb::get, "/admin/v1/attachments/{sha256}", BodyKind::kNone,
               bind(HandleGetAttachment));
   router->Add(verb::get, "/admin/v1/events", BodyKind::kNone, bind(HandleGetEvents));
+  router->Add(verb::get, "/admin/v1/events/stream", BodyKind::kNone, bind(HandleEventStream));
   // The rep side (the service console).
   const std::string rep = "/admin/v1/reps/{userId}/conversations/{conversationIdentifier}";
   router->Add(verb::post, rep + "/accept", BodyKind::kNone, bind(HandleRepAccept));

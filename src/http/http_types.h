@@ -46,8 +46,24 @@ struct HttpRequest {
   std::optional<std::string_view> Header(std::string_view name) const;
 };
 
+// A response body produced over time (server-sent events): the session writes the header with
+// chunked transfer encoding, then asks for one chunk after another until the source ends or the
+// client goes away.
+//
+// Threading: Next is called on the connection's strand, never twice at once; `deliver` may be
+// called from any thread, exactly once per Next.
+class StreamSource {
+ public:
+  virtual ~StreamSource() = default;
+  // Calls `deliver` with the next chunk when there is one; nullopt ends the body.
+  virtual void Next(std::function<void(std::optional<std::string> chunk)> deliver) = 0;
+  // The client went away or the server is stopping: release what Next waits on.
+  virtual void Cancel() = 0;
+};
+
 struct HttpResponse {
   unsigned status = 200;
+  std::shared_ptr<StreamSource> stream;  // when set, `body` is ignored
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;

@@ -78,6 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes the connection if it is waiting for a request; a request in flight finishes first.
   void CloseIfIdle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->stream_source_) self->stream_source_->Cancel();  // NextChunk then ends it
       if (self->idle_) {
         beast::error_code ec;
         self->stream_.socket().close(ec);
@@ -284,6 +285,7 @@ class Session : public std::enable_shared_from_this<Session> {
         std::chrono::steady_clock::now() - started_);
     if (state_->options.request_log) LogRequest(response, latency.count());
 
+    if (response.stream) return WriteStream(std::move(response));
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(response.status), 11);
     message->set(bhttp::field::server, "interactiond");
@@ -299,6 +301,60 @@ class Session : public std::enable_shared_from_this<Session> {
                          if (ec || !self->keep_alive_) return self->Close();
                          self->ReadHeader();
                        });
+  }
+
+  // A streamed response: header with chunked encoding, then chunks as the source yields them.
+  // The connection closes when the stream ends (streams are long-lived; no keep-alive after).
+  void WriteStream(HttpResponse response) {
+    keep_alive_ = false;
+    stream_source_ = std::move(response.stream);
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(
+        static_cast<bhttp::status>(response.status), 11);
+    header->set(bhttp::field::server, "interactiond");
+    header->set(bhttp::field::content_type, response.content_type);
+    header->set(bhttp::field::cache_control, "no-cache");
+    for (auto& [name, value] : response.headers) header->set(name, value);
+    header->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+    stream_.expires_never();
+    bhttp::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), header, serializer](beast::error_code ec, size_t) {
+          if (ec) return self->EndStream();
+          self->NextChunk();
+        });
+  }
+
+  void NextChunk() {
+    if (state_->stopping || !stream_source_) return EndStream();
+    // The callback keeps the session alive while the source waits for something to send (no
+    // socket operation is pending then); Cancel or the next chunk releases it.
+    auto self = shared_from_this();
+    auto executor = stream_.get_executor();
+    stream_source_->Next([self, executor](std::optional<std::string> chunk) {
+      net::post(executor, [self, chunk = std::move(chunk)]() mutable {
+        if (!chunk) return self->EndStream();
+        self->WriteChunk(std::make_shared<std::string>(std::move(*chunk)));
+      });
+    });
+  }
+
+  void WriteChunk(std::shared_ptr<std::string> chunk) {
+    net::async_write(stream_, bhttp::make_chunk(net::buffer(*chunk)),
+                     [self = shared_from_this(), chunk](beast::error_code ec, size_t) {
+                       if (ec) return self->EndStream();
+                       self->NextChunk();
+                     });
+  }
+
+  void EndStream() {
+    if (stream_source_) {
+      stream_source_->Cancel();
+      stream_source_.reset();
+      beast::error_code ec;
+      net::write(stream_, bhttp::make_chunk_last(), ec);  // best effort; the client may be gone
+    }
+    Close();
   }
 
   void LogRequest(const HttpResponse& response, int64_t latency_us) {
@@ -328,6 +384,7 @@ class Session : public std::enable_shared_from_this<Session> {
   RouteMatch match_;
   bool keep_alive_ = true;
   bool idle_ = true;
+  std::shared_ptr<StreamSource> stream_source_;
   bool linger_ = false;
   std::vector<char> linger_buffer_;
   std::chrono::steady_clock::time_point started_;

@@ -430,8 +430,16 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
 }
 
 void SqliteStore::NotifyListeners(const std::vector<events::OutboundEvent>& appended) {
-  std::lock_guard lock(listeners_mutex_);
-  for (auto& [id, listener] : listeners_) listener(appended);
+  // Called without the lock held: a listener's owner may be destroyed during the call and
+  // unregister itself (RemoveListener), which would otherwise deadlock. A listener removed
+  // meanwhile may hear this one batch more; listeners hold weak references for that reason.
+  std::vector<AppendListener> listeners;
+  {
+    std::lock_guard lock(listeners_mutex_);
+    listeners.reserve(listeners_.size());
+    for (const auto& [id, listener] : listeners_) listeners.push_back(listener);
+  }
+  for (const auto& listener : listeners) listener(appended);
 }
 
 uint64_t SqliteStore::AddListener(AppendListener listener) {

@@ -1,0 +1,16 @@
+// Query-string access for handlers: values are percent-decoded ("%2Fevent%2FX__e" → "/event/X__e").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/http_types.h"
+
+namespace interactiond::http {
+
+// The decoded value of the first parameter named `name`; nullopt when absent or the query is not
+// well-formed.
+std::optional<std::string> QueryParam(const HttpRequest& request, std::string_view name);
+
+}  // namespace interactiond::http
