@@ -31,7 +31,8 @@ trap cleanup EXIT
 # Starts the server on an ephemeral port; sets server_pid and base_url.
 start_server() {
   local log=$1
-  "$bin" serve --data "$data" --port 0 --durability "$durability" >"$log" 2>&1 &
+  "$bin" serve --data "$data" --port 0 --pubsub-port 0 --pubsub-plaintext-port 0 \
+    --durability "$durability" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 2000); do
     base_url=$(grep -o 'listening on http://[0-9.:]*' "$log" 2>/dev/null | cut -d' ' -f3 || true)
@@ -41,23 +42,9 @@ start_server() {
   echo "server did not start"; cat "$log"; exit 1
 }
 
-stop_server() {
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-}
-
-# Start-up: from exec to the listening line, measured outside the process, over 5 starts (the
-# first start also creates the data dir's keys and is reported separately).
-startup_ms() {
-  local log; log=$(mktemp)
-  local t0 t1
-  t0=$(date +%s%N); start_server "$log"; t1=$(date +%s%N); stop_server
-  rm -f "$log"
-  echo $(( (t1 - t0) / 1000000 ))
-}
-first_start=$(startup_ms)
-starts=()
-for _ in 1 2 3 4 5; do starts+=("$(startup_ms)"); done
-median_start=$(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p)
+# Start-up: from exec to the listening line (store open, HTTP and Pub/Sub listeners bound); the
+# first start also creates the data dir's keys and certificates.
+startup=$(node bench/startup.mjs "$bin" "$data" 7)
 
 start_server "$data/server.log"
 eval "$("$bin" demo-env --data "$data" --port "${base_url##*:}")"
@@ -81,7 +68,7 @@ entries=$(curl -s "$base_url/admin/v1/stats" | sed 's/.*"entries":\([0-9]*\).*/\
   echo "$health"
   echo "$interactions"
   echo "interactions/health throughput ratio: $ratio"
-  echo "start-up to listening: first start ${first_start} ms (creates keys), median of 5 restarts ${median_start} ms"
+  echo "$startup"
   echo "resident memory after ${entries} stored entries: $((rss_kb / 1024)) MiB"
 } | tee "$report"
 
