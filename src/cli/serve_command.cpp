@@ -7,6 +7,7 @@
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "api/app_context.h"
 #include "api/routes.h"
@@ -139,6 +140,9 @@ int Serve(const ServeOptions& options) {
   auto router = api::BuildRouter(context);
   http::Server server(http_options, router, logger);
   context.executor = server.executor();
+  store.SetCompletionDispatcher([executor = context.executor](std::function<void()> task) {
+    boost::asio::post(executor, std::move(task));
+  });
   server.Listen();
   if (server_config.port == 0) server_config.port = server.port();
   if (server_config.instance_url.empty()) {

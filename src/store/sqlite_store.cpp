@@ -425,7 +425,21 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
     if (committed) ++commits_;
   }
   if (!appended.empty()) NotifyListeners(appended);
-  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  if (completion_dispatcher_) {
+    // One hand-off for the whole group: the I/O thread that runs it answers each request on its
+    // own connection without waking another thread per request.
+    auto batch = std::make_shared<
+        std::vector<std::pair<std::function<void(domain::Status)>, domain::Status>>>();
+    batch->reserve(group.size());
+    for (size_t i = 0; i < group.size(); ++i) {
+      batch->emplace_back(std::move(group[i].done), std::move(results[i]));
+    }
+    completion_dispatcher_([batch] {
+      for (auto& [done, result] : *batch) done(std::move(result));
+    });
+  } else {
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  }
   ExpireEvents();
 }
 
@@ -455,6 +469,10 @@ void SqliteStore::RemoveListener(uint64_t id) {
 }
 
 void SqliteStore::SetEventRetention(int64_t retention_ms) { retention_ms_ = retention_ms; }
+
+void SqliteStore::SetCompletionDispatcher(std::function<void(std::function<void()>)> dispatcher) {
+  completion_dispatcher_ = std::move(dispatcher);
+}
 
 // At most once a minute, on the writer thread between groups: events past retention go.
 void SqliteStore::ExpireEvents() {

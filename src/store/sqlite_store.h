@@ -68,6 +68,11 @@ class SqliteStore final : public Store, public events::EventLog {
   void SetEventRetention(int64_t retention_ms);
   void Close() override;
 
+  // Where a committed group's completions run: by default on the writer thread, one after
+  // another; with a dispatcher (e.g. a post to the I/O context), as one task there. Set before
+  // the first write; the dispatcher must outlive the store's use.
+  void SetCompletionDispatcher(std::function<void(std::function<void()>)> dispatcher);
+
   // Number of commits so far (for tests of group commit).
   uint64_t commit_count() const;
 
@@ -123,6 +128,7 @@ class SqliteStore final : public Store, public events::EventLog {
   uint64_t commits_ = 0;
   std::thread writer_;
 
+  std::function<void(std::function<void()>)> completion_dispatcher_;
   std::mutex listeners_mutex_;
   std::map<uint64_t, AppendListener> listeners_;
   uint64_t next_listener_id_ = 1;
