@@ -19,28 +19,11 @@
 #include "auth/secrets.h"
 #include "config/org_model.h"
 #include "util/base64url.h"
+#include "util/temp_dir.h"
 
 namespace interactiond::auth::testing {
 
-// A fresh directory under $TMPDIR, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "auth-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = util::TempDir;
 
 // RSA key pairs made once per test binary (key generation costs ~0.1 s each).
 inline const KeyPair& TestKeys() {

@@ -1,4 +1,5 @@
 #include "store/sqlite_store.h"
+#include "util/temp_dir.h"
 
 #include <stdlib.h>
 
@@ -30,26 +31,7 @@ constexpr char kOrg[] = "00D000000000001";
 constexpr char kOtherOrg[] = "00D000000000002";
 constexpr auto kWait = seconds(30);
 
-// A fresh directory under $TMPDIR, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "sqlite-store-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = util::TempDir;
 
 InboundWrite MakeWrite(const std::string& end_user, const std::string& entry_id,
                        int64_t received_at_ms = 1700000000000, const std::string& org = kOrg,
