@@ -1,7 +1,7 @@
 # The newcomer's entry points. Both install what is missing (Debian packages), build, then act.
 #   make run   — build (Release) and serve the demo org on 127.0.0.1:8085 with its store in ./data
 #   make test  — build and run every test (unit + end-to-end)
-#   make bench — build and run the wrk benchmarks in bench/
+#   make bench — build and run the benchmarks in bench/ (wrk, then bench/pubsub_bench)
 BUILD_DIR ?= build
 HOST ?= 127.0.0.1
 PORT ?= 8085

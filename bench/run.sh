@@ -4,7 +4,8 @@
 # machine is shared and absolute numbers drift.
 #
 #   bench/run.sh                      throughput/latency of POST /api/v1/interactions vs /health,
-#                                     start-up time
+#                                     start-up time, then outbound events through the Pub/Sub API
+#                                     (bench/pubsub.sh, its own server)
 #   MEMORY_ENTRIES=1000000 bench/run.sh  also: resident memory after that many stored entries
 #
 # Environment: INTERACTIOND_BIN (default build/interactiond), DURATION (10s), CONNECTIONS (32),
@@ -83,4 +84,8 @@ if [ "$memory_entries" -gt 0 ]; then
   rss_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$server_pid/status")
   echo "resident memory after ${entries} stored entries: $((rss_kb / 1024)) MiB" | tee -a "$report"
 fi
+
+# Outbound events: delivery rate to one subscriber and rep-message → subscriber latency, against a
+# fresh server of its own (bench/pubsub.sh documents its variables).
+INTERACTIOND_BIN="$bin" bench/pubsub.sh | tee -a "$report"
 echo "report: $report"
