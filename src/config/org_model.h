@@ -17,21 +17,24 @@ namespace interactiond::config {
 
 enum class RoutingOwner { kSalesforce, kPartner };
 enum class ConsentOwner { kPartner, kSalesforce };
-enum class VendorType { kCcaas, kMessaging };  // BringYourOwnContactCenter | BringYourOwnChannelPartner
+enum class VendorType {
+  kCcaas,
+  kMessaging
+};  // BringYourOwnContactCenter | BringYourOwnChannelPartner
 
 struct ConnectedApp {
-  std::string name;                // developer name, e.g. "Partner1_App"
-  std::string developer_prefix;    // AuthorizationContext values must start with "<prefix>_"
-  std::string consumer_key;        // `iss` of JWT-bearer assertions
-  std::string certificate_pem;     // X.509 certificate (PEM) that verifies assertions; may be empty
-  std::vector<std::string> scopes; // granted scopes, e.g. {"interaction_api", "refresh_token"}
+  std::string name;              // developer name, e.g. "Partner1_App"
+  std::string developer_prefix;  // AuthorizationContext values must start with "<prefix>_"
+  std::string consumer_key;      // `iss` of JWT-bearer assertions
+  std::string certificate_pem;   // X.509 certificate (PEM) that verifies assertions; may be empty
+  std::vector<std::string> scopes;  // granted scopes, e.g. {"interaction_api", "refresh_token"}
 };
 
-struct ChannelDefinition {  // ConversationChannelDefinition
+struct ChannelDefinition {     // ConversationChannelDefinition
   std::string developer_name;  // the AuthorizationContext header value
   std::string connected_app;   // ConnectedApp::name it is linked to
   VendorType vendor_type = VendorType::kMessaging;
-  std::string vendor_name;     // ConversationVendorInfo developer name; must match channel provider
+  std::string vendor_name;  // ConversationVendorInfo developer name; must match channel provider
   RoutingOwner routing_owner = RoutingOwner::kSalesforce;
   ConsentOwner consent_owner = ConsentOwner::kPartner;
   bool supports_keywords = false;
@@ -47,17 +50,17 @@ struct ChannelVariable {
 };
 
 struct MessagingChannel {
-  std::string id;                        // 0Mj…
+  std::string id;  // 0Mj…
   std::string channel_address_identifier;
-  std::string kind = "Messaging";        // "Messaging" is the only kind this API accepts (10002)
-  std::string message_type = "Custom";   // MessagingChannel.MessageType; must be "Custom" (10035)
-  std::string provider;                  // must equal the definition's vendor_name (10006)
-  bool active = true;                    // 10031
-  std::string channel_definition;        // ChannelDefinition::developer_name; empty = none (10026)
-  bool contact_center_linked = true;     // ContactCenterChannel link (15104)
+  std::string kind = "Messaging";       // "Messaging" is the only kind this API accepts (10002)
+  std::string message_type = "Custom";  // MessagingChannel.MessageType; must be "Custom" (10035)
+  std::string provider;                 // must equal the definition's vendor_name (10006)
+  bool active = true;                   // 10031
+  std::string channel_definition;       // ChannelDefinition::developer_name; empty = none (10026)
+  bool contact_center_linked = true;    // ContactCenterChannel link (15104)
   std::vector<ChannelVariable> variables;
-  std::string default_queue;             // Group id 00G… used when routing without routingInfo
-  std::string default_flow;              // Flow id 300…
+  std::string default_queue;  // Group id 00G… used when routing without routingInfo
+  std::string default_flow;   // Flow id 300…
 };
 
 struct Queue {

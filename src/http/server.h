@@ -14,8 +14,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <spdlog/logger.h>
+#include <boost/asio/any_io_executor.hpp>
 
 #include "http/router.h"
 
