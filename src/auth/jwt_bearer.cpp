@@ -1,11 +1,8 @@
 #include "auth/jwt_bearer.h"
 
 #include <jwt.h>
-#include <openssl/bio.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -14,6 +11,7 @@
 #include <utility>
 
 #include "util/base64url.h"
+#include "util/openssl_handles.h"
 
 namespace interactiond::auth {
 namespace {
@@ -23,17 +21,7 @@ constexpr std::int64_t kMillisecondsThreshold = 1'000'000'000'000;
 // An assertion is a few hundred bytes; refuse to spend effort on megabytes.
 constexpr std::size_t kMaxAssertionSize = 16 * 1024;
 
-template <auto kFree>
-struct CDeleter {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-using BioPtr = std::unique_ptr<BIO, CDeleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, CDeleter<X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, CDeleter<EVP_PKEY_free>>;
-using JwtPtr = std::unique_ptr<jwt_t, CDeleter<jwt_free>>;
+using JwtPtr = std::unique_ptr<jwt_t, util::CDeleter<jwt_free>>;
 
 struct JwtParts {
   std::string_view header, payload, signature;
@@ -104,22 +92,19 @@ const std::string* MatchAudience(std::string_view aud,
 
 // The SubjectPublicKeyInfo PEM libjwt wants, from a certificate (or a public key) PEM.
 std::optional<std::string> PublicKeyPem(std::string_view certificate_pem) {
-  BioPtr in(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
-  if (!in) return std::nullopt;
-  PkeyPtr key;
-  if (X509Ptr cert(PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)); cert) {
+  util::PkeyPtr key;
+  if (util::X509Ptr cert = util::ParseCertificatePem(certificate_pem); cert) {
     key.reset(X509_get_pubkey(cert.get()));
   } else {
     ERR_clear_error();
-    BioPtr again(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
-    if (again) key.reset(PEM_read_bio_PUBKEY(again.get(), nullptr, nullptr, nullptr));
+    if (util::BioPtr in = util::MemoryBio(certificate_pem); in) {
+      key.reset(PEM_read_bio_PUBKEY(in.get(), nullptr, nullptr, nullptr));
+    }
   }
   if (!key || EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) return std::nullopt;
-  BioPtr out(BIO_new(BIO_s_mem()));
+  util::BioPtr out(BIO_new(BIO_s_mem()));
   if (!out || PEM_write_bio_PUBKEY(out.get(), key.get()) != 1) return std::nullopt;
-  char* data = nullptr;
-  long len = BIO_get_mem_data(out.get(), &data);
-  return std::string(data, static_cast<std::size_t>(len));
+  return util::MemoryBioContents(out.get());
 }
 
 OAuthError Make(std::string error, std::string description, std::string log_detail) {

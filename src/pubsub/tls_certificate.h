@@ -17,8 +17,8 @@ struct TlsMaterial {
 };
 
 // `<dir>/pubsub.crt` and `<dir>/pubsub.key`. When either is missing or they do not belong
-// together, a new pair is generated and both files written (key mode 0600, each through a
-// temporary file and a rename): ECDSA P-256, self-signed, CN=localhost, subjectAltName
+// together, a new pair is generated and both files written (key mode 0600, each atomically: a
+// temporary file, fsync and a rename): ECDSA P-256, self-signed, CN=localhost, subjectAltName
 // DNS:localhost, IP:127.0.0.1, IP:::1, valid 825 days (the longest lifetime Apple clients accept).
 TlsMaterial LoadOrCreateTlsMaterial(const std::filesystem::path& dir);
 
