@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/admin_handlers.h"
+#include "api/conversation_handler.h"
 #include "api/events_handlers.h"
 #include "api/events_stream.h"
 #include "api/interactions_handler.h"
@@ -21,6 +22,7 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
   // Interaction Service API.
   router->Add(verb::post, "/api/v1/interactions", BodyKind::kMultipart,
               bind(HandlePostInteractions));
+  router->Add(verb::post, "/api/v1/conversation", BodyKind::kJson, bind(HandlePostConversation));
   // OAuth (what the login host answers for the partner's JWT-bearer flow and Pub/Sub clients).
   router->Add(verb::post, "/services/oauth2/token", BodyKind::kJson, bind(HandleOAuthToken));
   router->Add(verb::get, "/services/oauth2/userinfo", BodyKind::kNone, bind(HandleOAuthUserInfo));

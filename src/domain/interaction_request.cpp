@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "domain/json_access.h"
+#include "domain/routing_attributes.h"
 
 namespace interactiond::domain {
 namespace {
@@ -211,22 +212,6 @@ Status ParseAttachment(const object& interaction, InteractionRequest& request) {
   return OkStatus();
 }
 
-Status ParseRoutingAttributes(const object& root, InteractionRequest& request) {
-  const value* attributes = Member(root, "routingAttributes");
-  if (attributes == nullptr) return OkStatus();
-  if (!attributes->is_object()) return Error::Of(10089, "routingAttributes not an object");
-  for (const auto& [name, attribute] : attributes->get_object()) {
-    if (attribute.is_string()) {
-      request.routing_attributes.emplace_back(name, std::string(attribute.get_string()));
-    } else if (attribute.is_number() || attribute.is_bool()) {
-      request.routing_attributes.emplace_back(name, boost::json::serialize(attribute));
-    } else if (!attribute.is_null()) {
-      return Error::Of(10089, "routingAttributes values must be strings");
-    }
-  }
-  return OkStatus();
-}
-
 }  // namespace
 
 Result<InteractionRequest> ParseInteractionRequest(std::string_view json_text) {
@@ -264,7 +249,9 @@ Result<InteractionRequest> ParseInteractionRequest(std::string_view json_text) {
   if (!is_entry && *interaction_type != "AttachmentInteraction") {
     return Error::Of(10029, "interactionType " + std::string(*interaction_type));
   }
-  if (auto status = ParseRoutingAttributes(body, request); !status.ok()) return status.error();
+  if (auto status = ParseRoutingAttributeMap(body, request.routing_attributes); !status.ok()) {
+    return status.error();
+  }
 
   Status entry =
       is_entry ? ParseEntry(interaction, request) : ParseAttachment(interaction, request);

@@ -569,7 +569,7 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
     ref = created;
     result.created_conversation = true;
   }
-  {
+  if (!write.entry_id.empty()) {  // POST /conversation establishes without an entry
     Statement& s = sql_->insert_entry;
     ResetOnExit reset(s);
     s.Bind(1, ref->conversation_identifier).Bind(2, ref->session_id).Bind(3, write.entry_id);

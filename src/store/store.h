@@ -36,7 +36,7 @@ struct InboundWrite {
   std::string channel_definition;
   std::string end_user_client_id;
   std::string request_id;
-  std::string entry_id;
+  std::string entry_id;  // empty: only establish the conversation (no entry)
   std::string entry_type;
   int64_t client_timestamp = 0;
   int64_t received_at_ms = 0;
@@ -76,8 +76,9 @@ class Store {
       std::function<void(domain::Result<domain::ConversationChange>)> done) = 0;
 
   // Appends the entry, creating the conversation, messaging session, end user and end-user
-  // participant on the first contact of (org, channel address, end user). Errors: 20002 when the
-  // conversation lookup fails, 500 when the transaction cannot be committed.
+  // participant on the first contact of (org, channel address, end user); an Ended session is
+  // replaced by a new one. With an empty entry_id only the conversation is established. Errors:
+  // 20002 when the conversation lookup fails, 500 when the transaction cannot be committed.
   virtual void SubmitInbound(InboundWrite write,
                              std::function<void(domain::Result<InboundWriteResult>)> done) = 0;
 
