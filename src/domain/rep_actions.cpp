@@ -4,8 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/conversation_events.h"
 #include "domain/json_access.h"
-#include "domain/outbound_payloads.h"
 #include "util/ids.h"
 
 namespace interactiond::domain {
@@ -26,10 +26,6 @@ bool Contains(const std::array<std::string_view, N>& set, std::string_view value
   return false;
 }
 
-ParticipantRef EndUserOf(const ConversationState& state) {
-  return {"custom", state.end_user_client_id, "EndUser"};
-}
-
 ParticipantRef RepOf(const RepContext& context) { return {"agent", context.rep->id, "Agent"}; }
 
 Status CheckRep(const ConversationState& state, const RepContext& context) {
@@ -39,58 +35,27 @@ Status CheckRep(const ConversationState& state, const RepContext& context) {
   return OkStatus();
 }
 
-// An Interaction event to the end user about `entry_payload`, sent by `sender`.
+// Events of a rep's action: sent by the rep, created by the rep.
+EventOrigin OriginOf(const RepContext& context) {
+  return {context.org,    context.definition, context.rep->id,
+          RepOf(context), context.rep->name,  context.now_ms};
+}
+
 events::OutboundEvent EventTo(const ConversationState& state, const RepContext& context,
-                              const ParticipantRef& sender, const std::string& display_name,
                               const std::string& identifier, const std::string& entry_type,
                               boost::json::object entry_payload) {
-  ConversationEntryEnvelope envelope;
-  envelope.conversation_identifier = state.conversation_identifier;
-  envelope.channel_address_identifier = state.channel_address;
-  envelope.recipient = EndUserOf(state);
-  envelope.sender = sender;
-  envelope.sender_display_name = display_name;
-  envelope.identifier = identifier;
-  envelope.entry_type = entry_type;
-  envelope.entry_payload = std::move(entry_payload);
-  envelope.transcripted_timestamp = context.now_ms;
-  envelope.client_timestamp = context.now_ms;
-  return InteractionEvent(context.org->id, *context.definition, context.rep->id, context.now_ms,
-                          envelope);
+  return EntryEvent(state, OriginOf(context), identifier, entry_type, std::move(entry_payload));
 }
 
 events::OutboundEvent ParticipantChanged(const ConversationState& state, const RepContext& context,
-                                         std::string_view operation) {
-  const std::string id = util::RandomUuid();
-  boost::json::object change;
-  change["operation"] = operation;
-  change["participant"] = {{"appType", "agent"}, {"subject", context.rep->id}, {"role", "Agent"}};
-  change["displayName"] = context.rep->name;
-  boost::json::object payload;
-  payload["entryType"] = "ParticipantChanged";
-  payload["id"] = id;
-  payload["entries"] = boost::json::array{change};
-  return EventTo(state, context, RepOf(context), context.rep->name, id, "ParticipantChanged",
-                 std::move(payload));
+                                         const std::string& operation) {
+  return ParticipantChangedEvent(state, OriginOf(context), operation, RepOf(context),
+                                 context.rep->name);
 }
 
 events::OutboundEvent SessionStatusChanged(const ConversationState& state,
-                                           const RepContext& context, const std::string& status,
-                                           bool ended) {
-  const std::string id = util::RandomUuid();
-  boost::json::object payload;
-  payload["entryType"] = "SessionStatusChanged";
-  payload["id"] = id;
-  payload["sessionId"] = state.session_id;
-  payload["conversationIdentifier"] = state.conversation_identifier;
-  payload["channelAddressIdentifier"] = state.channel_address;
-  payload["sessionStatus"] = status;
-  payload["sessionStatusPrev"] = state.session_status;
-  payload["sessionStartTime"] = state.session_start_time;
-  payload["sessionEndTime"] = ended ? boost::json::value(context.now_ms) : nullptr;
-  payload["sessionEndedByRole"] = ended ? boost::json::value("Agent") : nullptr;
-  return EventTo(state, context, RepOf(context), context.rep->name, id, "SessionStatusChanged",
-                 std::move(payload));
+                                           const RepContext& context, const std::string& status) {
+  return SessionStatusChangedEvent(state, OriginOf(context), status, "Agent");
 }
 
 }  // namespace
@@ -118,7 +83,7 @@ Result<ConversationChange> RepJoin(const ConversationState& state, const RepCont
   change.events.push_back(ParticipantChanged(state, context, "add"));
   if (state.session_status != "Active") {
     change.session_status = "Active";
-    change.events.push_back(SessionStatusChanged(state, context, "Active", false));
+    change.events.push_back(SessionStatusChanged(state, context, "Active"));
   }
   return change;
 }
@@ -139,8 +104,7 @@ Result<ConversationChange> RepSendMessage(const ConversationState& state, const 
   ConversationChange change;
   change.entries.push_back({id, "Message", "agent", context.rep->id, "Agent", context.now_ms,
                             context.now_ms, boost::json::serialize(entry)});
-  change.events.push_back(
-      EventTo(state, context, RepOf(context), context.rep->name, id, "Message", std::move(entry)));
+  change.events.push_back(EventTo(state, context, id, "Message", std::move(entry)));
   return change;
 }
 
@@ -157,8 +121,7 @@ Result<ConversationChange> RepTyping(const ConversationState& state, const RepCo
   entry["id"] = id;
   entry["timestamp"] = context.now_ms;
   ConversationChange change;
-  change.events.push_back(
-      EventTo(state, context, RepOf(context), context.rep->name, id, type, std::move(entry)));
+  change.events.push_back(EventTo(state, context, id, type, std::move(entry)));
   return change;
 }
 
@@ -175,7 +138,7 @@ Result<ConversationChange> RepEnd(const ConversationState& state, const RepConte
   }
   change.session_status = "Ended";
   change.session_end_time = context.now_ms;
-  change.events.push_back(SessionStatusChanged(state, context, "Ended", true));
+  change.events.push_back(SessionStatusChanged(state, context, "Ended"));
   return change;
 }
 
