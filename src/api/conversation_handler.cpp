@@ -1,23 +1,13 @@
 #include "api/conversation_handler.h"
 
-#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 
+#include "api/json_body.h"
 #include "api/request_auth_glue.h"
 #include "domain/conversation_request.h"
 #include "domain/interaction_request.h"
 
 namespace interactiond::api {
-namespace {
-
-bool IsJsonContentType(std::string_view content_type) {
-  const auto type = content_type.substr(0, content_type.find(';'));
-  const auto trimmed_end = type.find_last_not_of(" \t");
-  return boost::beast::iequals(type.substr(0, trimmed_end + 1), "application/json");
-}
-
-}  // namespace
-
 void HandlePostConversation(const AppContext& context, http::HttpRequest& request,
                             http::Respond respond) {
   auto fail = [&](const domain::Error& error) { respond(http::ErrorResponse(error)); };
@@ -26,12 +16,7 @@ void HandlePostConversation(const AppContext& context, http::HttpRequest& reques
   const config::Org& org = *auth->org;
   if (org.features.read_only) return fail(domain::Error::Of(10019));
 
-  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return fail(domain::Error::Of(10100, "empty body"));
-  }
-  if (!IsJsonContentType(request.Header("Content-Type").value_or(""))) {
-    return fail(domain::Error::Of(10016, "Content-Type is not application/json"));
-  }
+  if (auto status = CheckJsonBody(request); !status.ok()) return fail(status.error());
   auto parsed = domain::ParseConversationRequest(request.body);
   if (!parsed.ok()) return fail(parsed.error());
 

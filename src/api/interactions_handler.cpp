@@ -3,8 +3,8 @@
 #include <boost/json.hpp>
 
 #include "api/request_auth_glue.h"
+#include "domain/conversation_events.h"
 #include "domain/interaction_request.h"
-#include "domain/outbound_payloads.h"
 #include "util/ids.h"
 #include "util/mime_detector.h"
 
@@ -96,6 +96,7 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
   write.client_timestamp = interaction.timestamp;
   write.received_at_ms = context.clock->NowMs();
 
+  std::optional<boost::json::object> uploaded_entry;
   if (interaction.kind == domain::InboundKind::kAttachment) {
     const http::FilePart& file = form.files[0];
     auto sha = context.attachments->Put(file.data);
@@ -105,29 +106,44 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
     boost::json::object entry = AttachmentEntry(interaction, name, mime_type, url);
     write.payload_json = boost::json::serialize(entry);
     write.attachment = store::AttachmentRecord{*sha, file.size, mime_type, name};
-    // The upload finished with the request, so its MessageUpdated (the real service's
-    // asynchronous upload result) is committed together with the message.
-    write.events = [org_id = org.id, definition = *auth->channel_definition,
-                    created_by = auth->claims.user_id, now = write.received_at_ms,
-                    address = interaction.to, end_user = interaction.from,
-                    entry = std::move(entry)](const store::InboundWriteResult& result) {
-      domain::ConversationEntryEnvelope envelope;
-      envelope.conversation_identifier = result.conversation_identifier;
-      envelope.channel_address_identifier = address;
-      envelope.recipient = {"custom", end_user, "EndUser"};
-      envelope.sender = {"custom", end_user, "EndUser"};
-      envelope.sender_display_name = end_user;
-      envelope.identifier = util::RandomUuid();
-      envelope.entry_type = "MessageUpdated";
-      envelope.entry_payload = domain::AttachmentUploadedEntry(envelope.identifier, entry);
-      envelope.transcripted_timestamp = now;
-      envelope.client_timestamp = now;
-      return std::vector<events::OutboundEvent>{
-          domain::InteractionEvent(org_id, definition, created_by, now, envelope)};
-    };
+    uploaded_entry = std::move(entry);
   } else {
     write.payload_json = boost::json::serialize(interaction.entry_payload);
   }
+  // The events this interaction causes, built from what the store found: a reactivated session
+  // reports its status change; a stored attachment reports its upload result (the real service
+  // uploads asynchronously; here the upload finished with the request, so its MessageUpdated is
+  // committed together with the message).
+  domain::EventOrigin origin;
+  origin.org = &org;
+  origin.definition = auth->channel_definition;
+  origin.created_by_id = auth->claims.user_id;
+  origin.sender = {"custom", interaction.from, "EndUser"};
+  origin.sender_display_name = interaction.from;
+  origin.now_ms = write.received_at_ms;
+  write.events = [origin, address = interaction.to, end_user = interaction.from,
+                  uploaded_entry =
+                      std::move(uploaded_entry)](const store::InboundWriteResult& result) {
+    domain::ConversationState state;
+    state.conversation_identifier = result.conversation_identifier;
+    state.org_id = origin.org->id;
+    state.channel_address = address;
+    state.end_user_client_id = end_user;
+    state.session_id = result.session_id;
+    state.session_start_time = result.session_start_time;
+    std::vector<events::OutboundEvent> out;
+    if (result.session_status_prev && result.session_status) {
+      state.session_status = *result.session_status_prev;
+      out.push_back(
+          domain::SessionStatusChangedEvent(state, origin, *result.session_status, std::nullopt));
+    }
+    if (uploaded_entry) {
+      const std::string id = util::RandomUuid();
+      out.push_back(domain::EntryEvent(state, origin, id, "MessageUpdated",
+                                       domain::AttachmentUploadedEntry(id, *uploaded_entry)));
+    }
+    return out;
+  };
 
   context.store->SubmitInbound(
       std::move(write), [respond = std::move(respond), id = interaction.interaction_id](

@@ -5,6 +5,7 @@
 #include "api/events_handlers.h"
 #include "api/events_stream.h"
 #include "api/interactions_handler.h"
+#include "api/messaging_session_handler.h"
 #include "api/oauth_handlers.h"
 #include "api/rep_handlers.h"
 
@@ -23,6 +24,8 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
   router->Add(verb::post, "/api/v1/interactions", BodyKind::kMultipart,
               bind(HandlePostInteractions));
   router->Add(verb::post, "/api/v1/conversation", BodyKind::kJson, bind(HandlePostConversation));
+  router->Add(verb::post, "/api/v1/messagingSession", BodyKind::kJson,
+              bind(HandlePostMessagingSession));
   // OAuth (what the login host answers for the partner's JWT-bearer flow and Pub/Sub clients).
   router->Add(verb::post, "/services/oauth2/token", BodyKind::kJson, bind(HandleOAuthToken));
   router->Add(verb::get, "/services/oauth2/userinfo", BodyKind::kNone, bind(HandleOAuthUserInfo));

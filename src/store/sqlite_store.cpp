@@ -302,7 +302,7 @@ void SqliteStore::ApplyChange(const domain::ConversationState& state,
     const std::string key =
         state.org_id + '\n' + state.channel_address + '\n' + state.end_user_client_id;
     if (auto it = conversations_.find(key); it != conversations_.end()) {
-      it->second.session_ended = *change.session_status == "Ended";
+      it->second.session_status = *change.session_status;
     }
   }
   for (const auto& entry : change.entries) {
@@ -508,7 +508,7 @@ std::optional<SqliteStore::ConversationRef> SqliteStore::LookupConversation(
   ResetOnExit reset(find);
   find.Bind(1, write.org_id).Bind(2, write.channel_address).Bind(3, write.end_user_client_id);
   if (!find.Step()) return std::nullopt;
-  ConversationRef ref{find.Text(0), find.Text(1), find.Text(2), find.Text(3) == "Ended"};
+  ConversationRef ref{find.Text(0), find.Text(1), find.Text(2), find.Text(3)};
   conversations_.emplace(key, ref);
   return ref;
 }
@@ -520,11 +520,31 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
   InboundWriteResult result;
   std::optional<ConversationRef> ref = LookupConversation(write);
   bool session_opened = false;
-  if (ref && ref->session_ended) {
+  if (ref && ref->session_status == "Inactive") {
+    // The end user came back: the session is Active again if a rep or bot is still in the
+    // conversation, Waiting for one otherwise.
+    Statement agents = writer_db_->Prepare(
+        "SELECT COUNT(*) FROM participants WHERE conversation_identifier = ?1 AND "
+        "role != 'EndUser' AND left_time IS NULL");
+    agents.Bind(1, ref->conversation_identifier);
+    agents.Step();
+    const std::string status = agents.Int(0) > 0 ? "Active" : "Waiting";
+    Statement update = writer_db_->Prepare(
+        "UPDATE sessions SET status = ?1 WHERE id = ?2 RETURNING start_time");
+    update.Bind(1, status).Bind(2, ref->session_id);
+    update.Step();
+    result.session_start_time = update.Int(0);
+    update.Run();
+    result.session_status_prev = "Inactive";
+    result.session_status = status;
+    ref->session_status = status;
+    session_opened = true;  // the cache learns the new status below
+  }
+  if (ref && ref->session_status == "Ended") {
     // An Ended session is terminal: the end user's next interaction opens a new one in the same
     // conversation.
     ref->session_id = NextId("session", "0Mw");
-    ref->session_ended = false;
+    ref->session_status = "New";
     Statement open_session = writer_db_->Prepare(
         "INSERT INTO sessions(id, org_id, conversation_identifier, status, start_time) "
         "VALUES (?1, ?2, ?3, 'New', ?4)");

@@ -88,7 +88,8 @@ class SqliteStore final : public Store, public events::EventLog {
     std::string conversation_identifier;
     std::string session_id;
     std::string end_user_id;
-    bool session_ended = false;  // the next inbound interaction opens a new session
+    // Ended: the next inbound interaction opens a new session; Inactive: it reactivates this one.
+    std::string session_status = "New";
   };
   class ReadLease;
 

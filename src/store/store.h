@@ -53,6 +53,10 @@ struct InboundWriteResult {
   std::string end_user_id;
   bool created_conversation = false;
   bool duplicate = false;  // the conversation already held this entry id: nothing was written
+  // Set when this interaction reactivated an Inactive session: the statuses before and after.
+  std::optional<std::string> session_status_prev;
+  std::optional<std::string> session_status;
+  int64_t session_start_time = 0;
 };
 
 struct ConversationQuery {
