@@ -138,7 +138,14 @@ TEST(DemoConfigCertificateTest, EmptyDemoCertificateLeavesAppsWithout) {
 }
 
 TEST_F(DemoConfigTest, ChannelDefinitions) {
-  ASSERT_EQ(org_->channel_definitions.size(), 4u);
+  ASSERT_EQ(org_->channel_definitions.size(), 6u);
+  const ChannelDefinition* salesforce_consent =
+      org_->FindChannelDefinition("Partner1_SalesforceConsentDefinition");
+  ASSERT_NE(salesforce_consent, nullptr);
+  EXPECT_EQ(salesforce_consent->consent_owner, ConsentOwner::kSalesforce);
+  const ChannelDefinition* keywords = org_->FindChannelDefinition("Partner1_KeywordsDefinition");
+  ASSERT_NE(keywords, nullptr);
+  EXPECT_TRUE(keywords->supports_keywords);
   const ChannelDefinition* main = org_->FindChannelDefinition("Partner1_ChannelDefinition1");
   ASSERT_NE(main, nullptr);
   EXPECT_EQ(main->connected_app, "Partner1_ConnectedApp");
@@ -186,7 +193,7 @@ TEST_F(DemoConfigTest, DemoMessagingChannel) {
 }
 
 TEST_F(DemoConfigTest, TrapChannels) {
-  ASSERT_EQ(org_->channels.size(), 9u);
+  ASSERT_EQ(org_->channels.size(), 11u);
   auto channel = [&](std::string_view address) {
     const MessagingChannel* found = org_->FindChannelByAddress(address);
     EXPECT_NE(found, nullptr) << address;

@@ -31,6 +31,7 @@ struct ConversationState {
   std::string end_user_id;
   std::string session_id;
   std::string session_status;  // New | Waiting | Active | Inactive | Ended | …
+  std::string consent_status;  // the end user's: OptedOut | ImplicitlyOptedIn | …
   int64_t session_start_time = 0;
   std::vector<ConversationParticipant> participants;  // those who have not left
 
@@ -61,6 +62,7 @@ struct ConversationChange {
   int64_t left_time = 0;
   std::optional<std::string> session_status;
   std::optional<int64_t> session_end_time;
+  std::optional<std::string> consent_status;  // the end user's new consent status
   std::vector<NewEntry> entries;
   std::vector<events::OutboundEvent> events;  // replay ids are filled in by the store
 };

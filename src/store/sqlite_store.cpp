@@ -243,7 +243,7 @@ std::optional<domain::ConversationState> SqliteStore::LoadConversation(
     const std::string& identifier) {
   Statement c = writer_db_->Prepare(
       "SELECT c.identifier, c.org_id, c.channel_id, c.channel_address, c.channel_definition, "
-      "u.client_id, u.id, s.id, s.status, s.start_time FROM conversations c "
+      "u.client_id, u.id, s.id, s.status, s.start_time, u.consent_status FROM conversations c "
       "JOIN end_users u ON u.id = c.end_user_id JOIN sessions s ON s.id = c.current_session_id "
       "WHERE c.identifier = ?1");
   c.Bind(1, identifier);
@@ -259,6 +259,7 @@ std::optional<domain::ConversationState> SqliteStore::LoadConversation(
   state.session_id = c.Text(7);
   state.session_status = c.Text(8);
   state.session_start_time = c.Int(9);
+  state.consent_status = c.Text(10);
   Statement p = writer_db_->Prepare(
       "SELECT app_type, subject, role, COALESCE(display_name, ''), joined_time FROM participants "
       "WHERE conversation_identifier = ?1 AND left_time IS NULL ORDER BY joined_time");
@@ -304,6 +305,10 @@ void SqliteStore::ApplyChange(const domain::ConversationState& state,
     if (auto it = conversations_.find(key); it != conversations_.end()) {
       it->second.session_status = *change.session_status;
     }
+  }
+  if (change.consent_status) {
+    Statement s = writer_db_->Prepare("UPDATE end_users SET consent_status = ?1 WHERE id = ?2");
+    s.Bind(1, *change.consent_status).Bind(2, state.end_user_id).Run();
   }
   for (const auto& entry : change.entries) {
     Statement& s = sql_->insert_entry_any;
@@ -529,8 +534,8 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
     agents.Bind(1, ref->conversation_identifier);
     agents.Step();
     const std::string status = agents.Int(0) > 0 ? "Active" : "Waiting";
-    Statement update = writer_db_->Prepare(
-        "UPDATE sessions SET status = ?1 WHERE id = ?2 RETURNING start_time");
+    Statement update =
+        writer_db_->Prepare("UPDATE sessions SET status = ?1 WHERE id = ?2 RETURNING start_time");
     update.Bind(1, status).Bind(2, ref->session_id);
     update.Step();
     result.session_start_time = update.Int(0);
@@ -901,6 +906,22 @@ bool SqliteStore::IsValidResumePoint(const std::string& org_id, uint64_t replay_
     return replay_id + 1 >= first || first == 1;
   } catch (const SqliteError&) {
     return false;
+  }
+}
+
+Result<std::optional<std::string>> SqliteStore::FindConversation(
+    const std::string& org_id, const std::string& channel_address,
+    const std::string& end_user_client_id) {
+  try {
+    ReadLease lease(*this);
+    Statement s = lease.db().Prepare(
+        "SELECT c.identifier FROM end_users u JOIN conversations c ON c.end_user_id = u.id "
+        "WHERE u.org_id = ?1 AND u.channel_address = ?2 AND u.client_id = ?3");
+    s.Bind(1, org_id).Bind(2, channel_address).Bind(3, end_user_client_id);
+    if (!s.Step()) return std::optional<std::string>();
+    return std::optional<std::string>(s.Text(0));
+  } catch (const SqliteError& e) {
+    return Error::Of(500, std::string("store read: ") + e.what());
   }
 }
 

@@ -47,6 +47,9 @@ class SqliteStore final : public Store, public events::EventLog {
   domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) override;
   domain::Result<boost::json::value> GetConversation(const std::string& identifier) override;
   domain::Result<boost::json::value> Stats() override;
+  domain::Result<std::optional<std::string>> FindConversation(
+      const std::string& org_id, const std::string& channel_address,
+      const std::string& end_user_client_id) override;
 
   // events::EventLog
   domain::Result<std::vector<events::OutboundEvent>> ReadEvents(const std::string& org_id,

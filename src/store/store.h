@@ -91,6 +91,11 @@ class Store {
   // A null value when no such conversation.
   virtual domain::Result<boost::json::value> GetConversation(const std::string& identifier) = 0;
 
+  // The conversation identifier of (org, channel address, end user), when there is one.
+  virtual domain::Result<std::optional<std::string>> FindConversation(
+      const std::string& org_id, const std::string& channel_address,
+      const std::string& end_user_client_id) = 0;
+
   // Counts of what the store holds: {"conversations","messagingSessions","messagingEndUsers",
   // "entries","attachments"}.
   virtual domain::Result<boost::json::value> Stats() = 0;
