@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include "api/acknowledgement_handler.h"
 #include "api/admin_handlers.h"
 #include "api/consent_handler.h"
 #include "api/conversation_handler.h"
@@ -28,6 +29,8 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
   router->Add(verb::post, "/api/v1/messagingSession", BodyKind::kJson,
               bind(HandlePostMessagingSession));
   router->Add(verb::patch, "/api/v1/consent", BodyKind::kJson, bind(HandlePatchConsent));
+  router->Add(verb::post, "/api/v1/acknowledgement", BodyKind::kJson,
+              bind(HandlePostAcknowledgement));
   // OAuth (what the login host answers for the partner's JWT-bearer flow and Pub/Sub clients).
   router->Add(verb::post, "/services/oauth2/token", BodyKind::kJson, bind(HandleOAuthToken));
   router->Add(verb::get, "/services/oauth2/userinfo", BodyKind::kNone, bind(HandleOAuthUserInfo));

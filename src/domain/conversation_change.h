@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct ConversationParticipant {
   int64_t joined_time = 0;
 };
 
+// An entry of the conversation, as far as rules about it need to know.
+struct EntryRef {
+  std::string entry_type;
+  std::string sender_app_type;
+  std::string sender_subject;
+  std::string sender_role;
+};
+
 struct ConversationState {
   std::string conversation_identifier;
   std::string org_id;
@@ -34,6 +43,8 @@ struct ConversationState {
   std::string consent_status;  // the end user's: OptedOut | ImplicitlyOptedIn | …
   int64_t session_start_time = 0;
   std::vector<ConversationParticipant> participants;  // those who have not left
+  // Looks an entry of this conversation up by id, inside the store's transaction.
+  std::function<std::optional<EntryRef>(const std::string& entry_id)> find_entry;
 
   const ConversationParticipant* FindParticipant(const std::string& subject,
                                                  const std::string& role) const {
@@ -63,6 +74,8 @@ struct ConversationChange {
   std::optional<std::string> session_status;
   std::optional<int64_t> session_end_time;
   std::optional<std::string> consent_status;  // the end user's new consent status
+  // (entry id, "Delivered" | "Read"): acknowledged entries; Read is never downgraded.
+  std::vector<std::pair<std::string, std::string>> acknowledged;
   std::vector<NewEntry> entries;
   std::vector<events::OutboundEvent> events;  // replay ids are filled in by the store
 };

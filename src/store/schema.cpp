@@ -99,6 +99,10 @@ const std::vector<std::string>& Migrations() {
       CREATE INDEX events_by_conversation ON events(conversation_identifier, seq);
       CREATE INDEX events_by_date ON events(created_date);
       )sql",
+      // 3: delivery and read acknowledgements of entries.
+      R"sql(
+      ALTER TABLE entries ADD COLUMN acknowledgement_status TEXT;
+      )sql",
   };
   return kMigrations;
 }

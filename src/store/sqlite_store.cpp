@@ -260,6 +260,15 @@ std::optional<domain::ConversationState> SqliteStore::LoadConversation(
   state.session_status = c.Text(8);
   state.session_start_time = c.Int(9);
   state.consent_status = c.Text(10);
+  state.find_entry = [this,
+                      identifier](const std::string& entry_id) -> std::optional<domain::EntryRef> {
+    Statement e = writer_db_->Prepare(
+        "SELECT entry_type, sender_app_type, sender_subject, sender_role FROM entries "
+        "WHERE conversation_identifier = ?1 AND entry_id = ?2");
+    e.Bind(1, identifier).Bind(2, entry_id);
+    if (!e.Step()) return std::nullopt;
+    return domain::EntryRef{e.Text(0), e.Text(1), e.Text(2), e.Text(3)};
+  };
   Statement p = writer_db_->Prepare(
       "SELECT app_type, subject, role, COALESCE(display_name, ''), joined_time FROM participants "
       "WHERE conversation_identifier = ?1 AND left_time IS NULL ORDER BY joined_time");
@@ -305,6 +314,12 @@ void SqliteStore::ApplyChange(const domain::ConversationState& state,
     if (auto it = conversations_.find(key); it != conversations_.end()) {
       it->second.session_status = *change.session_status;
     }
+  }
+  for (const auto& [entry_id, status] : change.acknowledged) {
+    Statement s = writer_db_->Prepare(
+        "UPDATE entries SET acknowledgement_status = ?1 WHERE conversation_identifier = ?2 AND "
+        "entry_id = ?3 AND (acknowledgement_status IS NULL OR ?1 = 'Read')");
+    s.Bind(1, status).Bind(2, state.conversation_identifier).Bind(3, entry_id).Run();
   }
   if (change.consent_status) {
     Statement s = writer_db_->Prepare("UPDATE end_users SET consent_status = ?1 WHERE id = ?2");
@@ -740,7 +755,8 @@ Result<boost::json::value> SqliteStore::GetConversation(const std::string& ident
 
     Statement entries = db.Prepare(
         "SELECT seq, entry_id, entry_type, sender_app_type, sender_subject, sender_role, "
-        "client_timestamp, transcripted_timestamp, payload, session_id, request_id FROM entries "
+        "client_timestamp, transcripted_timestamp, payload, session_id, request_id, "
+        "acknowledgement_status FROM entries "
         "WHERE conversation_identifier = ?1 ORDER BY seq");
     entries.Bind(1, identifier);
     boost::json::array entry_list;
@@ -756,6 +772,7 @@ Result<boost::json::value> SqliteStore::GetConversation(const std::string& ident
       e["entryPayload"] = ParseStoredJson(entries.Text(8));
       e["messagingSessionId"] = entries.Text(9);
       if (!entries.IsNull(10)) e["requestId"] = entries.Text(10);
+      if (!entries.IsNull(11)) e["acknowledgementStatus"] = entries.Text(11);
       entry_list.push_back(std::move(e));
     }
     body["entries"] = std::move(entry_list);
