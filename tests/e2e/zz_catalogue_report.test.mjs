@@ -7,9 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { catalogue, haveCatalogue, serverCatalogueCodes } from './lib/catalogue.mjs';
 
 const REQUIRED = [
+  // POST /api/v1/interactions and the header checks (issue 2)
   500, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 10011, 10016, 10017,
   10026, 10027, 10028, 10029, 10031, 10035, 10037, 10038, 10045, 10047, 10048, 10049, 10051, 10059,
   10060, 10062, 10089, 10093, 10095, 10096, 10100, 20002, 20003,
+  // the rep side (issue 3)
+  10036, 10071, 15105, 15106,
+  // conversation, messagingSession, consent, acknowledgement (issue 4)
+  10018, 10019, 10020, 10021, 10022, 10023, 10039, 10052, 10053, 10054, 10101, 10102, 10103, 10104,
+  10105, 10106,
 ];
 
 const codesFile = process.env.E2E_CODES_FILE;
