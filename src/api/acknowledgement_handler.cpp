@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "api/json_body.h"
-#include "api/request_auth_glue.h"
 #include "domain/acknowledgement.h"
 
 namespace interactiond::api {
@@ -27,11 +26,9 @@ http::HttpResponse AcknowledgementError(const domain::Error& error) {
 void HandlePostAcknowledgement(const AppContext& context, http::HttpRequest& request,
                                http::Respond respond) {
   auto fail = [&](const domain::Error& error) { respond(AcknowledgementError(error)); };
-  auto auth = AuthorizeApiRequest(context, request, {});
+  auto auth = AuthorizeJsonWrite(context, request);
   if (!auth.ok()) return fail(auth.error());
   const config::Org& org = *auth->org;
-  if (org.features.read_only) return fail(domain::Error::Of(10019));
-  if (auto status = CheckJsonBody(request); !status.ok()) return fail(status.error());
   auto parsed = domain::ParseAcknowledgementRequest(request.body);
   if (!parsed.ok()) return fail(parsed.error());
 

@@ -2,7 +2,6 @@
 #include "http/query_params.h"
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -16,13 +15,6 @@ namespace {
 
 constexpr auto kMaxWait = std::chrono::milliseconds(30'000);
 
-std::optional<uint64_t> Unsigned(const std::string& text) {
-  uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
 // "2s", "500ms", or a plain number of milliseconds.
 std::optional<std::chrono::milliseconds> Duration(std::string text) {
   uint64_t scale = 1;
@@ -32,7 +24,7 @@ std::optional<std::chrono::milliseconds> Duration(std::string text) {
     text.resize(text.size() - 1);
     scale = 1000;
   }
-  auto value = Unsigned(text);
+  auto value = http::ParseUnsigned(text);
   if (!value || *value > 3'600'000) return std::nullopt;
   return std::chrono::milliseconds(*value * scale);
 }
@@ -136,12 +128,12 @@ void HandleGetEvents(const AppContext& context, http::HttpRequest& request, http
   query.entry_type = http::QueryParam(request, "type").value_or("");
   query.event_type = http::QueryParam(request, "eventType").value_or("");
   if (auto after = http::QueryParam(request, "after")) {
-    auto value = Unsigned(*after);
+    auto value = http::ParseUnsigned(*after);
     if (!value) return respond(BadRequest("after must be a replay id"));
     query.after_replay_id = *value;
   }
   if (auto limit = http::QueryParam(request, "limit")) {
-    auto value = Unsigned(*limit);
+    auto value = http::ParseUnsigned(*limit);
     if (!value || *value < 1 || *value > 1000) return respond(BadRequest("limit must be 1..1000"));
     query.limit = *value;
   }

@@ -1,7 +1,6 @@
 #include "api/events_stream.h"
 #include "http/query_params.h"
 
-#include <charconv>
 #include <chrono>
 #include <mutex>
 
@@ -16,13 +15,6 @@ namespace {
 
 constexpr auto kKeepalive = std::chrono::seconds(15);
 constexpr size_t kBatch = 100;
-
-std::optional<uint64_t> Unsigned(std::string_view text) {
-  uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
 // Yields batches of matching events as SSE text; waits (listener + keepalive timer) when there
 // are none. All state is behind `mutex_`: Next and Cancel come from the connection's strand,
@@ -150,7 +142,7 @@ void HandleEventStream(const AppContext& context, http::HttpRequest& request,
     if (auto last = request.Header("Last-Event-ID")) after = std::string(*last);
   }
   if (after) {
-    auto value = Unsigned(*after);
+    auto value = http::ParseUnsigned(*after);
     if (!value) return respond(BadRequest("after / Last-Event-ID must be a replay id"));
     query.after_replay_id = *value;
   } else {

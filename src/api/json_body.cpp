@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "api/request_auth_glue.h"
+
 namespace interactiond::api {
 namespace {
 
@@ -21,6 +23,15 @@ domain::Status CheckJsonBody(const http::HttpRequest& request) {
     return domain::Error::Of(10016, "Content-Type is not application/json");
   }
   return domain::OkStatus();
+}
+
+domain::Result<auth::AuthorizedRequest> AuthorizeJsonWrite(const AppContext& context,
+                                                           const http::HttpRequest& request) {
+  auto auth = AuthorizeApiRequest(context, request, {});
+  if (!auth.ok()) return auth.error();
+  if (auth->org->features.read_only) return domain::Error::Of(10019);
+  if (auto status = CheckJsonBody(request); !status.ok()) return status.error();
+  return auth;
 }
 
 }  // namespace interactiond::api

@@ -1,7 +1,6 @@
 #include "api/messaging_session_handler.h"
 
 #include "api/json_body.h"
-#include "api/request_auth_glue.h"
 #include "domain/interaction_request.h"
 #include "domain/messaging_session.h"
 
@@ -10,11 +9,9 @@ namespace interactiond::api {
 void HandlePostMessagingSession(const AppContext& context, http::HttpRequest& request,
                                 http::Respond respond) {
   auto fail = [&](const domain::Error& error) { respond(http::ErrorResponse(error)); };
-  auto auth = AuthorizeApiRequest(context, request, {});
+  auto auth = AuthorizeJsonWrite(context, request);
   if (!auth.ok()) return fail(auth.error());
   const config::Org& org = *auth->org;
-  if (org.features.read_only) return fail(domain::Error::Of(10019));
-  if (auto status = CheckJsonBody(request); !status.ok()) return fail(status.error());
   auto parsed = domain::ParseMessagingSessionRequest(request.body);
   if (!parsed.ok()) return fail(parsed.error());
   auto channel = domain::ResolveInboundChannel(org, *auth->channel_definition,

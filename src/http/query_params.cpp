@@ -1,5 +1,7 @@
 #include "http/query_params.h"
 
+#include <charconv>
+
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse_query.hpp>
 
@@ -14,6 +16,13 @@ std::optional<std::string> QueryParam(const HttpRequest& request, std::string_vi
     return std::string(decoded.begin(), decoded.end());
   }
   return std::nullopt;
+}
+
+std::optional<uint64_t> ParseUnsigned(std::string_view text) {
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
 }
 
 }  // namespace interactiond::http

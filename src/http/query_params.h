@@ -1,6 +1,7 @@
 // Query-string access for handlers: values are percent-decoded ("%2Fevent%2FX__e" → "/event/X__e").
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,5 +13,8 @@ namespace interactiond::http {
 // The decoded value of the first parameter named `name`; nullopt when absent or the query is not
 // well-formed.
 std::optional<std::string> QueryParam(const HttpRequest& request, std::string_view name);
+
+// A non-empty string of decimal digits as a uint64; nullopt otherwise.
+std::optional<uint64_t> ParseUnsigned(std::string_view text);
 
 }  // namespace interactiond::http
