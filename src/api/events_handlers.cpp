@@ -1,4 +1,6 @@
 #include "api/events_handlers.h"
+
+#include "api/event_wakeup.h"
 #include "http/query_params.h"
 
 #include <atomic>
@@ -6,7 +8,6 @@
 #include <memory>
 #include <mutex>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
@@ -43,21 +44,12 @@ class EventWait : public std::enable_shared_from_this<EventWait> {
             boost::asio::any_io_executor executor)
       : log_(log), query_(std::move(query)), respond_(std::move(respond)), timer_(executor) {}
 
+  void OnEventsCommitted() { Check(false); }
+
   void Start(std::chrono::milliseconds wait) {
     auto self = shared_from_this();
-    std::weak_ptr<EventWait> weak = self;
-    auto executor = timer_.get_executor();
-    listener_ = log_.AddListener([weak, executor](const std::vector<events::OutboundEvent>& added) {
-      auto wait_state = weak.lock();
-      if (!wait_state) return;
-      for (const auto& event : added) {
-        if (wait_state->query_.Matches(event)) {
-          // Off the writer thread: the re-read happens on the I/O executor.
-          boost::asio::post(executor, [wait_state] { wait_state->Check(false); });
-          return;
-        }
-      }
-    });
+    listener_ = WakeOnMatchingEvents(log_, query_, timer_.get_executor(),
+                                     std::weak_ptr<EventWait>(self), &EventWait::OnEventsCommitted);
     timer_.expires_after(wait);
     timer_.async_wait([self](boost::system::error_code ec) {
       if (!ec) self->Check(true);

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <mutex>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
+#include "api/event_wakeup.h"
 #include "api/events_handlers.h"
 
 namespace interactiond::api {
@@ -31,19 +31,13 @@ class EventStreamSource final : public http::StreamSource,
   }
 
   void Start() {
-    std::weak_ptr<EventStreamSource> weak = shared_from_this();
-    auto executor = executor_;
-    listener_ = log_.AddListener([weak, executor](const std::vector<events::OutboundEvent>& added) {
-      auto self = weak.lock();
-      if (!self) return;
-      for (const auto& event : added) {
-        if (self->query_.Matches(event)) {
-          boost::asio::post(executor, [self] { self->Wake(false); });
-          return;
-        }
-      }
-    });
+    // Matched against the filter only: query_'s position moves under mutex_ as events are sent.
+    listener_ = WakeOnMatchingEvents(log_, query_, executor_,
+                                     std::weak_ptr<EventStreamSource>(shared_from_this()),
+                                     &EventStreamSource::OnEventsCommitted);
   }
+
+  void OnEventsCommitted() { Wake(false); }
 
   void Next(std::function<void(std::optional<std::string>)> deliver) override {
     std::unique_lock lock(mutex_);
