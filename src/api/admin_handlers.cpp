@@ -100,7 +100,11 @@ void HandlePostFaults(const AppContext& context, http::HttpRequest& request,
   const auto* count = object.if_contains("count");
   if (point == nullptr || !point->is_string() ||
       !util::FaultInjector::IsKnownPoint(std::string(point->get_string()))) {
-    return respond(AdminError(400, "point must be conversation-lookup or store-commit"));
+    std::string known;
+    for (const char* name : util::FaultInjector::kKnownPoints) {
+      known += (known.empty() ? "" : ", ") + std::string(name);
+    }
+    return respond(AdminError(400, "point must be one of: " + known));
   }
   int64_t times = 1;
   if (count != nullptr) {

@@ -18,8 +18,11 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/fault_injector.h"
+#include "util/offset_clock.h"
 
 namespace interactiond::api {
+
+class RoutingScheduler;
 
 struct AppContext {
   config::ServerConfig server;
@@ -31,7 +34,11 @@ struct AppContext {
   boost::asio::any_io_executor executor;
   store::AttachmentFiles* attachments = nullptr;
   const util::Clock* clock = nullptr;
+  // The same clock when the admin API may move it (GET/POST /admin/v1/clock); null otherwise.
+  util::OffsetClock* adjustable_clock = nullptr;
   util::FaultInjector* faults = nullptr;
+  // Retries waiting routing (reps coming online, freed capacity); null when not running.
+  RoutingScheduler* routing = nullptr;
   std::string base_url;  // e.g. http://127.0.0.1:8085, what tokens and URLs report
 };
 

@@ -7,23 +7,11 @@
 #include "domain/interaction_request.h"
 
 namespace interactiond::api {
-namespace {
-
-// The contract's ConsentResponse is also its error schema.
-http::HttpResponse ConsentError(const domain::Error& error) {
-  http::HttpResponse response = http::ErrorResponse(error);
-  boost::json::object body;
-  body["success"] = false;
-  body["errorDetail"] = boost::json::parse(response.body);
-  response.body = boost::json::serialize(body);
-  return response;
-}
-
-}  // namespace
 
 void HandlePatchConsent(const AppContext& context, http::HttpRequest& request,
                         http::Respond respond) {
-  auto fail = [&](const domain::Error& error) { respond(ConsentError(error)); };
+  // The contract's ConsentResponse is also its error schema.
+  auto fail = [&](const domain::Error& error) { respond(ErrorDetailResponse(error)); };
   auto auth = AuthorizeJsonWrite(context, request);
   if (!auth.ok()) return fail(auth.error());
   const config::Org& org = *auth->org;
@@ -55,7 +43,7 @@ void HandlePatchConsent(const AppContext& context, http::HttpRequest& request,
         return domain::DecideConsent(state, request, origin);
       },
       [respond = std::move(respond)](domain::Result<domain::ConversationChange> result) {
-        if (!result.ok()) return respond(ConsentError(result.error()));
+        if (!result.ok()) return respond(ErrorDetailResponse(result.error()));
         respond(http::JsonResponse(200, R"({"success":true})"));
       });
 }

@@ -2,9 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_body.h"
 #include "api/request_auth_glue.h"
 #include "domain/conversation_events.h"
 #include "domain/interaction_request.h"
+#include "domain/router.h"
+#include "domain/routing_events.h"
 #include "util/ids.h"
 #include "util/mime_detector.h"
 
@@ -49,16 +52,9 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
   const config::Org& org = *auth->org;
   if (org.features.read_only) return fail(Error::Of(10019));
 
-  // Body: present, multipart/form-data, well formed, with a json part.
-  if (request.body_bytes == 0) return fail(Error::Of(10100, "empty body"));
-  if (!request.multipart_content_type) {
-    return fail(Error::Of(10016, "Content-Type is not multipart/form-data with a boundary"));
-  }
-  if (!request.form_well_formed || !request.form) {
-    return fail(Error::Of(10100, "malformed multipart body: " + request.form_error));
-  }
-  http::MultipartForm& form = *request.form;
-  if (!form.json) return fail(Error::Of(10100, "no json part"));
+  auto checked_form = CheckMultipartBody(request, "json");
+  if (!checked_form.ok()) return fail(checked_form.error());
+  http::MultipartForm& form = **checked_form;
 
   auto parsed = domain::ParseInteractionRequest(*form.json);
   if (!parsed.ok()) return fail(parsed.error());
@@ -122,6 +118,7 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
   origin.sender_display_name = interaction.from;
   origin.now_ms = write.received_at_ms;
   write.events = [origin, address = interaction.to, end_user = interaction.from,
+                  entry_id = interaction.interaction_id, entry_json = write.payload_json,
                   uploaded_entry =
                       std::move(uploaded_entry)](const store::InboundWriteResult& result) {
     domain::ConversationState state;
@@ -137,6 +134,21 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
       out.push_back(
           domain::SessionStatusChangedEvent(state, origin, *result.session_status, std::nullopt));
     }
+    // A bot in the conversation hears the end user on its integration's platform event.
+    const boost::json::object entry_payload = result.chatbots.empty()
+                                                  ? boost::json::object{}
+                                                  : boost::json::parse(entry_json).as_object();
+    for (const auto& bot_id : result.chatbots) {
+      const config::Bot* bot = origin.org->FindBot(bot_id);
+      const config::BotIntegrationDefinition* integration =
+          bot == nullptr ? nullptr : origin.org->FindBotIntegration(bot->integration_definition);
+      if (integration == nullptr) continue;
+      const config::ChannelDefinition bot_topic =
+          domain::BotTopicDefinition(*origin.definition, *integration);
+      domain::EventOrigin to_bot = origin;
+      to_bot.definition = &bot_topic;
+      out.push_back(domain::EntryEvent(state, to_bot, entry_id, "Message", entry_payload));
+    }
     if (uploaded_entry) {
       const std::string id = util::RandomUuid();
       out.push_back(domain::EntryEvent(state, origin, id, "MessageUpdated",
@@ -145,6 +157,15 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
     return out;
   };
 
+  // Salesforce-owned routing: the session's first message asks the router for a rep.
+  if (auth->channel_definition->routing_owner == config::RoutingOwner::kSalesforce) {
+    domain::EventOrigin system = origin;
+    system.sender = {"conversation", auth->claims.user_id, "System"};
+    system.sender_display_name = "System";
+    write.on_session_start = [system, channel = *channel](const domain::ConversationState& state) {
+      return domain::RouteNewSession(state, system, *channel);
+    };
+  }
   context.store->SubmitInbound(
       std::move(write), [respond = std::move(respond), id = interaction.interaction_id](
                             domain::Result<store::InboundWriteResult> result) {

@@ -1,6 +1,7 @@
 #include "api/json_body.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/json.hpp>
 
 #include "api/request_auth_glue.h"
 
@@ -26,12 +27,37 @@ domain::Status CheckJsonBody(const http::HttpRequest& request) {
 }
 
 domain::Result<auth::AuthorizedRequest> AuthorizeJsonWrite(const AppContext& context,
-                                                           const http::HttpRequest& request) {
-  auto auth = AuthorizeApiRequest(context, request, {});
+                                                           const http::HttpRequest& request,
+                                                           const auth::AuthRequirements& needs) {
+  auto auth = AuthorizeApiRequest(context, request, needs);
   if (!auth.ok()) return auth.error();
   if (auth->org->features.read_only) return domain::Error::Of(10019);
   if (auto status = CheckJsonBody(request); !status.ok()) return status.error();
   return auth;
+}
+
+http::HttpResponse ErrorDetailResponse(const domain::Error& error) {
+  http::HttpResponse response = http::ErrorResponse(error);
+  boost::json::object body;
+  body["success"] = false;
+  body["errorDetail"] = boost::json::parse(response.body);
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+domain::Result<http::MultipartForm*> CheckMultipartBody(http::HttpRequest& request,
+                                                        std::string_view json_part) {
+  if (request.body_bytes == 0) return domain::Error::Of(10100, "empty body");
+  if (!request.multipart_content_type) {
+    return domain::Error::Of(10016, "Content-Type is not multipart/form-data with a boundary");
+  }
+  if (!request.form_well_formed || !request.form) {
+    return domain::Error::Of(10100, "malformed multipart body: " + request.form_error);
+  }
+  if (!request.form->json) {
+    return domain::Error::Of(10100, "no " + std::string(json_part) + " part");
+  }
+  return &*request.form;
 }
 
 }  // namespace interactiond::api

@@ -11,6 +11,7 @@
 
 #include "api/app_context.h"
 #include "api/routes.h"
+#include "api/routing_scheduler.h"
 #include "cli/commands.h"
 #include "cli/startup.h"
 #include "http/server.h"
@@ -110,7 +111,8 @@ int Serve(const ServeOptions& options) {
   }
 
   auto logger = MakeLogger();
-  util::SystemClock clock;
+  // System time plus an offset the admin API can move (tests let hours pass instantly).
+  util::OffsetClock clock;
   util::FaultInjector faults;
   auth::TokenSigner signer(startup.token_secret);
   store::SqliteStore store(startup.data_dir, server_config.durability, &faults);
@@ -125,6 +127,7 @@ int Serve(const ServeOptions& options) {
   context.events = &store;
   context.attachments = &attachments;
   context.clock = &clock;
+  context.adjustable_clock = &clock;
   context.faults = &faults;
 
   http::ServerOptions http_options;
@@ -143,6 +146,10 @@ int Serve(const ServeOptions& options) {
   store.SetCompletionDispatcher([executor = context.executor](std::function<void()> task) {
     boost::asio::post(executor, std::move(task));
   });
+  // The router's routing pass: waiting work, presence changes, partner routing deadlines.
+  api::RoutingScheduler routing(context.executor, &store, context.orgs, &clock);
+  context.routing = &routing;
+  routing.Start();
   server.Listen();
   if (server_config.port == 0) server_config.port = server.port();
   if (server_config.instance_url.empty()) {
@@ -150,7 +157,10 @@ int Serve(const ServeOptions& options) {
   }
   context.base_url = startup.base_url;
   context.server = server_config;
-  server.OnStop([&logger] { logger->info("stopping: finishing in-flight requests"); });
+  server.OnStop([&logger, &routing] {
+    logger->info("stopping: finishing in-flight requests");
+    routing.Stop();  // its timer would keep the I/O threads running
+  });
 
   // The Pub/Sub API delivers the store's outbound events (the store is the event log).
   pubsub::PubSubServerOptions pubsub_options;
@@ -176,6 +186,7 @@ int Serve(const ServeOptions& options) {
   // Before the store closes: subscriptions read it and publishes write to it.
   logger->info("stopping: closing Pub/Sub streams");
   pubsub_server.Shutdown(std::chrono::milliseconds(server_config.shutdown_grace_ms));
+  routing.Stop();
   store.Close();
   logger->info("stopped; store flushed and closed");
   logger->flush();

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -171,6 +172,7 @@ Org ParseOrg(const YAML::Node& node, const std::string& where,
     channel.message_type = Str(n, "messageType", w, false, "Custom");
     channel.active = Bool(n, "active", w, true);
     channel.contact_center_linked = Bool(n, "contactCenterLinked", w, true);
+    channel.service_channel = Bool(n, "serviceChannel", w, true);
     channel.default_queue = Str(n, "defaultQueue", w, false);
     channel.default_flow = Str(n, "defaultFlow", w, false);
     ForEach(n, "variables", w, [&](const YAML::Node& v, const std::string& vw) {
@@ -188,7 +190,7 @@ Org ParseOrg(const YAML::Node& node, const std::string& where,
   });
   ForEach(node, "flows", where, [&](const YAML::Node& n, const std::string& w) {
     Flow flow{Str(n, "id", w), Str(n, "name", w, false), Str(n, "targetQueue", w, false),
-              Str(n, "targetUser", w, false)};
+              Str(n, "targetUser", w, false), Str(n, "targetBot", w, false)};
     CheckId(flow.id, "300", w);
     org.flows.push_back(std::move(flow));
   });
@@ -208,8 +210,19 @@ Org ParseOrg(const YAML::Node& node, const std::string& where,
                                     Str(n, "customPlatformEvent", w, false)});
   });
   ForEach(node, "bots", where, [&](const YAML::Node& n, const std::string& w) {
-    org.bots.push_back({Str(n, "id", w), Str(n, "name", w, false),
-                        Str(n, "integrationDefinition", w), Bool(n, "active", w, true)});
+    Bot bot;
+    bot.id = Str(n, "id", w);
+    // Bot ids are what BYOB requests name (botId, sender.subject): 15 letters and digits, so that
+    // the 18-character form a client may send still matches (domain/bot_resolution.h).
+    if (bot.id.size() != 15 || !std::all_of(bot.id.begin(), bot.id.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        })) {
+      Fail(w, "bot id '" + bot.id + "' must be 15 letters and digits");
+    }
+    bot.name = Str(n, "name", w, false, bot.id);
+    bot.integration_definition = Str(n, "integrationDefinition", w);
+    bot.active = Bool(n, "active", w, true);
+    org.bots.push_back(std::move(bot));
   });
   return org;
 }
@@ -245,9 +258,17 @@ void ValidateOrg(const Org& org, const std::string& where) {
     unique("username", user.username);
   }
   for (const auto& integration : org.bot_integrations) {
+    unique("bot integration", integration.developer_name);
     if (!org.FindConnectedApp(integration.connected_app)) {
       Fail(where,
            "bot integration '" + integration.developer_name + "' names unknown connected app");
+    }
+  }
+  for (const auto& bot : org.bots) {
+    unique("bot", bot.id);
+    if (!org.FindBotIntegration(bot.integration_definition)) {
+      Fail(where, "bot '" + bot.id + "' names unknown bot integration '" +
+                      bot.integration_definition + "'");
     }
   }
 }
@@ -296,6 +317,8 @@ Config ParseConfig(const std::string& yaml_text, const std::filesystem::path& ba
         Int(server, "pubsubKeepaliveMs", w, sc.pubsub_keepalive_ms, 100, 270'000);
     sc.pubsub_idle_timeout_ms =
         Int(server, "pubsubIdleTimeoutMs", w, sc.pubsub_idle_timeout_ms, 100, 86'400'000);
+    sc.routing_window_ms =
+        Int(server, "routingWindowSeconds", w, sc.routing_window_ms / 1000, 1, 86'400) * 1000;
     sc.pubsub_tls_certificate_file = Str(server, "pubsubTlsCertificate", w, false);
     sc.pubsub_tls_key_file = Str(server, "pubsubTlsKey", w, false);
     if (sc.pubsub_tls_certificate_file.empty() != sc.pubsub_tls_key_file.empty()) {

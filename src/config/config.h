@@ -38,6 +38,9 @@ struct ServerConfig {
   uint64_t max_json_body_bytes = 1ull * 1024 * 1024;   // JSON endpoints
   int64_t token_ttl_ms = 2ll * 60 * 60 * 1000;         // access tokens from the token endpoint
   int64_t event_retention_ms = 72ll * 60 * 60 * 1000;  // outbound events are kept this long
+  // How long the partner has to answer a rep's transfer or conference (RoutingRequested) under
+  // partner-owned routing before it fails (api-notes §7.3).
+  int64_t routing_window_ms = 60'000;
   int shutdown_grace_ms = 5000;
   // Pub/Sub API (gRPC). Ports: 0 = ephemeral, -1 = listener off.
   int pubsub_port = 7443;                   // TLS

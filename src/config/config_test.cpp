@@ -97,7 +97,14 @@ class DemoConfigTest : public ::testing::Test {
 
 TEST_F(DemoConfigTest, HasOneOrgWithTheDocumentedId) {
   EXPECT_EQ(config_.source, "built-in demo org");
-  ASSERT_EQ(config_.orgs->orgs().size(), 1u);
+  // The demo org first (what demo-env and the banner describe), then the trap org of
+  // POST /conversationHistory's 10063 (historyWithSession: false).
+  ASSERT_EQ(config_.orgs->orgs().size(), 2u);
+  EXPECT_EQ(&config_.orgs->orgs().front(), org_);
+  const Org* trap = config_.orgs->FindOrg("00D8c000000TRAP");
+  ASSERT_NE(trap, nullptr);
+  EXPECT_FALSE(trap->features.history_with_session);
+  EXPECT_TRUE(org_->features.history_with_session);
   EXPECT_EQ(org_->id, "00D8c000000DEMO");
   EXPECT_EQ(org_->name, "interactiond Demo");
   EXPECT_TRUE(org_->features.ccaas_enabled);
@@ -193,7 +200,7 @@ TEST_F(DemoConfigTest, DemoMessagingChannel) {
 }
 
 TEST_F(DemoConfigTest, TrapChannels) {
-  ASSERT_EQ(org_->channels.size(), 11u);
+  ASSERT_EQ(org_->channels.size(), 13u);
   auto channel = [&](std::string_view address) {
     const MessagingChannel* found = org_->FindChannelByAddress(address);
     EXPECT_NE(found, nullptr) << address;
@@ -235,11 +242,23 @@ TEST_F(DemoConfigTest, QueuesFlowsAndUsers) {
   ASSERT_EQ(org_->queues.size(), 2u);
   EXPECT_EQ(org_->queues[0].id, "00G8c00000DQ001");
   EXPECT_EQ(org_->queues[0].name, "Support");
-  ASSERT_EQ(org_->flows.size(), 1u);
+  ASSERT_EQ(org_->flows.size(), 3u);
   EXPECT_EQ(org_->flows[0].id, "3008c00000DFL01");
   EXPECT_EQ(org_->flows[0].target_queue, "00G8c00000DQ001");
+  EXPECT_EQ(org_->FindFlow("3008c00000DFL02")->target_bot, "1JZ8c00000DBOT1");
+  EXPECT_EQ(org_->FindFlow("3008c00000DFL03")->target_user, "0058c00000DREP1");
+  EXPECT_EQ(org_->FindFlow("3008c00000DFL03AAA")->id, "3008c00000DFL03");  // 18-character form
 
-  ASSERT_EQ(org_->users.size(), 3u);
+  const MessagingChannel* bot_channel = org_->FindChannelByAddress("demo-bot-channel");
+  ASSERT_NE(bot_channel, nullptr);
+  EXPECT_EQ(bot_channel->default_flow, "3008c00000DFL02");
+  const MessagingChannel* no_service = org_->FindChannelByAddress("trap-no-service-channel");
+  ASSERT_NE(no_service, nullptr);
+  EXPECT_FALSE(no_service->service_channel);
+  EXPECT_TRUE(bot_channel->service_channel);
+
+  ASSERT_EQ(org_->users.size(), 4u);
+  EXPECT_EQ(org_->FindUser("0058c00000DREP3")->capacity, 2);
   const User* integration = org_->FindUserByUsername("integration@interactiond.demo");
   ASSERT_NE(integration, nullptr);
   EXPECT_EQ(integration->id, "0058c00000DINT1");
@@ -557,6 +576,91 @@ TEST(LoadConfigErrorTest, ListItemThatIsNotAMapping) {
 TEST(LoadConfigErrorTest, ScopeThatIsNotAString) {
   ExpectConfigError(Minimal("certificate: CERT", "certificate: CERT\n        scopes: [{a: b}]"),
                     {"orgs[0].connectedApps[0]", "scopes"});
+}
+
+// --- Bring Your Own Bot: bot integrations and bots ------------------------------------------
+
+TEST_F(DemoConfigTest, BotIntegrationsAndBots) {
+  ASSERT_EQ(org_->bot_integrations.size(), 2u);
+  const BotIntegrationDefinition* main = org_->FindBotIntegration("Partner1_BotDefinition");
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->connected_app, "Partner1_ConnectedApp");
+  EXPECT_EQ(main->custom_platform_event, "Partner1_Bot_Event__e");
+  const BotIntegrationDefinition* other = org_->FindBotIntegration("Partner1_OtherBotDefinition");
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(other->connected_app, "Partner1_ConnectedApp");
+  EXPECT_EQ(other->custom_platform_event, "Partner1_OtherBot_Event__e");
+
+  ASSERT_EQ(org_->bots.size(), 3u);
+  EXPECT_EQ(org_->bots[0].id, "1JZ8c00000DBOT1");
+  EXPECT_EQ(org_->bots[0].name, "Demo_Bot");
+  EXPECT_EQ(org_->bots[0].integration_definition, "Partner1_BotDefinition");
+  EXPECT_TRUE(org_->bots[0].active);
+  EXPECT_EQ(org_->bots[1].id, "1JZ8c00000DBOT2");  // trap: inactive (10088)
+  EXPECT_EQ(org_->bots[1].integration_definition, "Partner1_BotDefinition");
+  EXPECT_FALSE(org_->bots[1].active);
+  EXPECT_EQ(org_->bots[2].id, "1JZ8c00000DBOT3");  // trap: another definition's bot (10087)
+  EXPECT_EQ(org_->bots[2].integration_definition, "Partner1_OtherBotDefinition");
+  EXPECT_TRUE(org_->bots[2].active);
+}
+
+// kMinimalYaml plus a bot integration and the given bots section.
+std::string WithBots(std::string_view bots) {
+  return Minimal("    queues:", std::string(R"(    botIntegrations:
+      - {developerName: P_Bots, connectedApp: App, customPlatformEvent: Bot__e}
+)") + std::string(bots) + "    queues:");
+}
+
+TEST(LoadConfigFromYamlTest, BotsAndTheirDefaults) {
+  const Config config = Load(WithBots(R"(    bots:
+      - {id: 1JZ000000000001, integrationDefinition: P_Bots}
+      - {id: 1JZ000000000002, name: Sleepy, integrationDefinition: P_Bots, active: false}
+)"));
+  const Org* org = config.orgs->FindOrg("00D000000000001");
+  ASSERT_NE(org, nullptr);
+  ASSERT_EQ(org->bots.size(), 2u);
+  EXPECT_EQ(org->bots[0].name, "1JZ000000000001");  // name defaults to the id
+  EXPECT_TRUE(org->bots[0].active);                 // active by default
+  EXPECT_EQ(org->bots[1].name, "Sleepy");
+  EXPECT_FALSE(org->bots[1].active);
+  ASSERT_NE(org->FindBotIntegration("P_Bots"), nullptr);
+  EXPECT_EQ(org->FindBotIntegration("P_Bots")->custom_platform_event, "Bot__e");
+}
+
+TEST(LoadConfigErrorTest, BotIdsAreChecked) {
+  ExpectConfigError(
+      WithBots("    bots:\n      - {id: 1JZ00000000001, integrationDefinition: P_Bots}\n"),
+      {"orgs[0].bots[0]", "1JZ00000000001"});
+  ExpectConfigError(
+      WithBots("    bots:\n      - {id: 1JZ000000000001AAA, integrationDefinition: P_Bots}\n"),
+      {"orgs[0].bots[0]", "15 letters and digits"});
+  ExpectConfigError(
+      WithBots("    bots:\n      - {id: 1JZ00000000000-, integrationDefinition: P_Bots}\n"),
+      {"orgs[0].bots[0]", "15 letters and digits"});
+  ExpectConfigError(WithBots("    bots:\n      - {integrationDefinition: P_Bots}\n"),
+                    {"orgs[0].bots[0]", "'id'"});
+}
+
+TEST(LoadConfigErrorTest, BotReferencesAndDuplicates) {
+  ExpectConfigError(
+      WithBots("    bots:\n      - {id: 1JZ000000000001, integrationDefinition: Nope}\n"),
+      {"orgs[0]", "1JZ000000000001", "unknown bot integration 'Nope'"});
+  ExpectConfigError(WithBots("    bots:\n      - {id: 1JZ000000000001}\n"),
+                    {"orgs[0].bots[0]", "'integrationDefinition'"});
+  ExpectConfigError(WithBots(R"(    bots:
+      - {id: 1JZ000000000001, integrationDefinition: P_Bots}
+      - {id: 1JZ000000000001, integrationDefinition: P_Bots}
+)"),
+                    {"orgs[0]", "duplicate bot '1JZ000000000001'"});
+  ExpectConfigError(Minimal("    queues:", R"(    botIntegrations:
+      - {developerName: P_Bots, connectedApp: App}
+      - {developerName: P_Bots, connectedApp: App}
+    queues:)"),
+                    {"orgs[0]", "duplicate bot integration 'P_Bots'"});
+  ExpectConfigError(Minimal("    queues:", R"(    botIntegrations:
+      - {developerName: P_Bots, connectedApp: Missing_App}
+    queues:)"),
+                    {"orgs[0]", "P_Bots", "unknown connected app"});
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ struct MessagingChannel {
   bool active = true;                   // 10031
   std::string channel_definition;       // ChannelDefinition::developer_name; empty = none (10026)
   bool contact_center_linked = true;    // ContactCenterChannel link (15104)
+  bool service_channel = true;          // has a ServiceChannel for its sessions (15108)
   std::vector<ChannelVariable> variables;
   std::string default_queue;  // Group id 00G… used when routing without routingInfo
   std::string default_flow;   // Flow id 300…
@@ -73,6 +74,7 @@ struct Flow {
   std::string name;
   std::string target_queue;  // resolved queue, or empty
   std::string target_user;   // resolved rep, or empty
+  std::string target_bot;    // resolved bot (1JZ…), or empty
 };
 
 struct User {
@@ -84,17 +86,19 @@ struct User {
   std::vector<std::string> queues;
 };
 
+// A BYOB bot. Requests name it by id (PATCH /agentWork botId, sender.subject of the bot's own
+// calls); domain/bot_resolution.h holds the rules (10084, 10086, 10087, 10088).
 struct Bot {
-  std::string id;  // 1JZ…
-  std::string name;
-  std::string integration_definition;  // ExtConvParticipantIntegDef developer name
-  bool active = true;
+  std::string id;                      // 1JZ…, 15 letters and digits (validated at load)
+  std::string name;                    // display name (senderDisplayName); defaults to the id
+  std::string integration_definition;  // BotIntegrationDefinition::developer_name (must exist)
+  bool active = true;                  // 10088 when false
 };
 
-struct BotIntegrationDefinition {  // ExtConvParticipantIntegDef
-  std::string developer_name;
-  std::string connected_app;
-  std::string custom_platform_event;
+struct BotIntegrationDefinition {     // ExtConvParticipantIntegDef
+  std::string developer_name;         // the bot's AuthorizationContext header value (unique)
+  std::string connected_app;          // ConnectedApp::name it is linked to (must exist)
+  std::string custom_platform_event;  // the bot's platform event, e.g. "Partner1_Bot_Event__e"
 };
 
 struct OrgFeatures {
@@ -127,6 +131,9 @@ struct Org {
   const User* FindUser(std::string_view id) const;
   const User* FindUserByUsername(std::string_view username) const;
   const BotIntegrationDefinition* FindBotIntegration(std::string_view developer_name) const;
+  const Queue* FindQueue(std::string_view id) const;
+  const Flow* FindFlow(std::string_view id) const;
+  const Bot* FindBot(std::string_view id) const;
 };
 
 class OrgDirectory {

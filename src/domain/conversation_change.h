@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/routing_state.h"
 #include "events/outbound_event.h"
 
 namespace interactiond::domain {
@@ -45,6 +46,26 @@ struct ConversationState {
   std::vector<ConversationParticipant> participants;  // those who have not left
   // Looks an entry of this conversation up by id, inside the store's transaction.
   std::function<std::optional<EntryRef>(const std::string& entry_id)> find_entry;
+  // Routing: open PSRs, the work of the current session (and any still active), pending partner
+  // routing requests.
+  std::vector<PendingRouting> psrs;
+  std::vector<AgentWork> works;
+  std::vector<RoutingRequest> routing_requests;
+  // A rep's presence and load across every conversation, as of this transaction (changes of this
+  // decision not included). Set by the store; may be empty in tests that do not route.
+  std::function<RepAvailability(const std::string& user_id)> rep_availability;
+  // How many sessions wait (an open PSR without active work) in the queue, other conversations.
+  std::function<int(const std::string& queue_id)> waiting_in_queue;
+  // A new record id with the 3-character key prefix (AgentWork 0Bz, PSR 0JR), unique in the store.
+  std::function<std::string(const std::string& prefix)> next_record_id;
+
+  const AgentWork* FindWork(const std::string& work_id) const {
+    for (const auto& work : works) {
+      if (work.id == work_id) return &work;
+    }
+    return nullptr;
+  }
+  const PendingRouting* OpenPsr() const { return psrs.empty() ? nullptr : &psrs.back(); }
 
   const ConversationParticipant* FindParticipant(const std::string& subject,
                                                  const std::string& role) const {
@@ -77,6 +98,11 @@ struct ConversationChange {
   // (entry id, "Delivered" | "Read"): acknowledged entries; Read is never downgraded.
   std::vector<std::pair<std::string, std::string>> acknowledged;
   std::vector<NewEntry> entries;
+  // Routing records written by this change: inserted, or replaced by id (a PSR with `deleted`
+  // is removed).
+  std::vector<PendingRouting> psrs;
+  std::vector<AgentWork> works;
+  std::vector<RoutingRequest> routing_requests;
   std::vector<events::OutboundEvent> events;  // replay ids are filled in by the store
 };
 

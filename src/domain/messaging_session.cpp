@@ -4,6 +4,7 @@
 
 #include "domain/interaction_request.h"
 #include "domain/json_access.h"
+#include "domain/work_transitions.h"
 
 namespace interactiond::domain {
 
@@ -82,6 +83,7 @@ Result<ConversationChange> DecideSessionOperation(const ConversationState& state
         state, origin, "remove", {participant.app_type, participant.subject, participant.role},
         participant.display_name));
   }
+  EndSessionRouting(state, origin, change);
   change.session_status = "Ended";
   change.session_end_time = origin.now_ms;
   change.events.push_back(SessionStatusChangedEvent(state, origin, "Ended", request.operation_by));

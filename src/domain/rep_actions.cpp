@@ -6,6 +6,7 @@
 
 #include "domain/conversation_events.h"
 #include "domain/json_access.h"
+#include "domain/work_transitions.h"
 #include "util/ids.h"
 
 namespace interactiond::domain {
@@ -77,8 +78,12 @@ Status CheckOutboundMessage(const boost::json::object& message) {
 
 Result<ConversationChange> RepJoin(const ConversationState& state, const RepContext& context) {
   if (auto status = CheckRep(state, context); !status.ok()) return status.error();
+  if (auto work = AssignedWorkOf(state, context.rep->id)) {
+    return TransitionWork(state, OriginOf(context), *work, WorkAction::kAccept);
+  }
   ConversationChange change;
   if (state.FindParticipant(context.rep->id, "Agent") != nullptr) return change;  // already in
+  WithdrawRouting(state, OriginOf(context), change);
   change.joined.push_back({"agent", context.rep->id, "Agent", context.rep->name, context.now_ms});
   change.events.push_back(ParticipantChanged(state, context, "add"));
   if (state.session_status != "Active") {
@@ -136,6 +141,7 @@ Result<ConversationChange> RepEnd(const ConversationState& state, const RepConte
   if (state.FindParticipant(context.rep->id, "Agent") != nullptr) {
     change.events.push_back(ParticipantChanged(state, context, "remove"));
   }
+  EndSessionRouting(state, OriginOf(context), change);
   change.session_status = "Ended";
   change.session_end_time = context.now_ms;
   change.events.push_back(SessionStatusChanged(state, context, "Ended"));

@@ -35,8 +35,9 @@ bool MatchPattern(std::string_view pattern, std::string_view path,
 }  // namespace
 
 void Router::Add(boost::beast::http::verb method, std::string pattern, BodyKind body_kind,
-                 Handler handler) {
-  routes_.push_back({method, std::move(pattern), body_kind, std::move(handler)});
+                 Handler handler, std::string multipart_json_part) {
+  routes_.push_back(
+      {method, std::move(pattern), body_kind, std::move(handler), std::move(multipart_json_part)});
 }
 
 RouteMatch Router::Match(boost::beast::http::verb method, std::string_view path) const {

@@ -17,6 +17,9 @@ struct Route {
   std::string pattern;
   BodyKind body_kind;
   Handler handler;
+  // kMultipart: the name of the part that carries the request's JSON (POST /attachment names it
+  // "postAttachmentRequestJson").
+  std::string multipart_json_part = "json";
 };
 
 struct RouteMatch {
@@ -28,7 +31,7 @@ struct RouteMatch {
 class Router {
  public:
   void Add(boost::beast::http::verb method, std::string pattern, BodyKind body_kind,
-           Handler handler);
+           Handler handler, std::string multipart_json_part = "json");
   RouteMatch Match(boost::beast::http::verb method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

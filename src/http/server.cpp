@@ -163,6 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
       multipart_parser_.emplace(std::move(*header_parser_));
       multipart_parser_->body_limit(state_->options.max_body_bytes);
       multipart_parser_->get().body().limits.max_file_bytes = 25ull * 1024 * 1024;
+      multipart_parser_->get().body().limits.json_part_name = match_.route->multipart_json_part;
     } else {
       string_parser_.emplace(std::move(*header_parser_));
       string_parser_->body_limit(route_limit);

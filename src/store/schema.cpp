@@ -103,6 +103,83 @@ const std::vector<std::string>& Migrations() {
       R"sql(
       ALTER TABLE entries ADD COLUMN acknowledgement_status TEXT;
       )sql",
+      // 4: routing: pending service routings, AgentWork, rep presence, partner routing requests.
+      R"sql(
+      CREATE TABLE psrs (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        conversation_identifier TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        routing_type TEXT NOT NULL,
+        queue_id TEXT NOT NULL DEFAULT '',
+        flow_id TEXT NOT NULL DEFAULT '',
+        target_user TEXT NOT NULL DEFAULT '',
+        target_bot TEXT NOT NULL DEFAULT '',
+        routing_correlation_id TEXT NOT NULL DEFAULT '',
+        initiator_subject TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX psrs_by_conversation ON psrs(conversation_identifier);
+      CREATE INDEX psrs_by_queue ON psrs(org_id, queue_id, created_at);
+      CREATE TABLE agent_works (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        conversation_identifier TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        user_id TEXT NOT NULL DEFAULT '',
+        bot_id TEXT NOT NULL DEFAULT '',
+        context_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        psr_id TEXT NOT NULL DEFAULT '',
+        queue_id TEXT NOT NULL DEFAULT '',
+        routing_type TEXT NOT NULL,
+        routing_correlation_id TEXT NOT NULL DEFAULT '',
+        capacity_weight REAL,
+        capacity_percentage REAL,
+        agent_action_visibilities TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX agent_works_by_conversation ON agent_works(conversation_identifier);
+      CREATE INDEX agent_works_by_psr ON agent_works(psr_id);
+      CREATE INDEX agent_works_by_user ON agent_works(org_id, user_id, status);
+      CREATE TABLE rep_presence (
+        org_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        online INTEGER NOT NULL,
+        capacity INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE routing_requests (
+        event_id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL,
+        conversation_identifier TEXT NOT NULL,
+        routing_type TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        target_kind TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL
+      );
+      CREATE INDEX routing_requests_by_conversation ON routing_requests(conversation_identifier);
+      CREATE INDEX routing_requests_pending ON routing_requests(status, deadline);
+      )sql",
+      // 5: capabilities registered per integration (PATCH /api/v1/capabilities); a registration
+      // replaces the row of its (org, integration type, developer name).
+      R"sql(
+      CREATE TABLE capabilities (
+        org_id TEXT NOT NULL,
+        integration_type TEXT NOT NULL,
+        developer_name TEXT NOT NULL,
+        app_type TEXT NOT NULL,
+        channel_capabilities TEXT NOT NULL,
+        request_id TEXT NOT NULL DEFAULT '',
+        registered_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, integration_type, developer_name)
+      ) WITHOUT ROWID;
+      )sql",
   };
   return kMigrations;
 }

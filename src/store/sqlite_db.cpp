@@ -62,6 +62,11 @@ Statement& Statement::Bind(int index, int64_t number) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int index, double number) {
+  if (sqlite3_bind_double(stmt_, index, number) != SQLITE_OK) Throw(db_, "bind");
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) Throw(db_, "bind");
   return *this;
@@ -100,6 +105,8 @@ std::optional<std::string> Statement::OptionalText(int column) const {
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;

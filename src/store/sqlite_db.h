@@ -51,6 +51,7 @@ class Statement {
   // Binds by 1-based index; returns *this for chaining.
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, int64_t number);
+  Statement& BindDouble(int index, double number);
   Statement& BindNull(int index);
   Statement& Bind(int index, const std::string& text) {
     return Bind(index, std::string_view(text));
@@ -68,6 +69,7 @@ class Statement {
   std::string Text(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   int64_t Int(int column) const;
+  double Double(int column) const;
   bool IsNull(int column) const;
 
  private:

@@ -51,6 +51,9 @@ struct SqliteStore::WriterStatements {
             "INSERT INTO events(org_id, topic, created_date, created_by_id, event_type_field, "
             "payload_field, event_type, payload, conversation_identifier, entry_type) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+        active_chatbots(
+            db.Prepare("SELECT subject FROM participants WHERE conversation_identifier = ?1 AND "
+                       "role = 'Chatbot' AND left_time IS NULL")),
         begin(db.Prepare("BEGIN IMMEDIATE")),
         commit(db.Prepare("COMMIT")),
         savepoint(db.Prepare("SAVEPOINT request")),
@@ -67,6 +70,7 @@ struct SqliteStore::WriterStatements {
   Statement save_counter;
   Statement insert_entry_any;  // an entry from any sender (reps, bots, the system)
   Statement insert_event;
+  Statement active_chatbots;  // bots in a conversation: they receive the end user's messages
   // Transaction control, prepared once: the writer runs these for every request of every group.
   Statement begin;
   Statement commit;
@@ -209,6 +213,14 @@ void SqliteStore::SubmitInbound(InboundWrite write,
                             appended.push_back(std::move(event));
                           }
                         }
+                        if (shared_write->on_session_start && outcome->session_needs_routing) {
+                          auto state = LoadConversation(outcome->conversation_identifier);
+                          if (!state) return Error::Of(500, "conversation vanished");
+                          auto change = shared_write->on_session_start(*state);
+                          if (!change.ok()) return change.error();
+                          ApplyChange(*state, *change);
+                          for (const auto& event : change->events) appended.push_back(event);
+                        }
                         return domain::OkStatus();
                       },
                       [outcome, done = std::move(done)](domain::Status status) {
@@ -276,6 +288,7 @@ std::optional<domain::ConversationState> SqliteStore::LoadConversation(
   while (p.Step()) {
     state.participants.push_back({p.Text(0), p.Text(1), p.Text(2), p.Text(3), p.Int(4)});
   }
+  LoadRouting(state);
   return state;
 }
 
@@ -333,6 +346,7 @@ void SqliteStore::ApplyChange(const domain::ConversationState& state,
     s.Bind(7, entry.sender_role).Bind(8, entry.client_timestamp);
     s.Bind(9, entry.transcripted_timestamp).Bind(10, entry.payload_json).Run();
   }
+  ApplyRouting(state, change);
   for (auto& event : change.events) AppendEvent(event);
 }
 
@@ -617,6 +631,14 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
     s.Bind(6, write.client_timestamp).Bind(7, write.received_at_ms).Bind(8, write.payload_json);
     s.Bind(9, write.request_id).Run();
     result.duplicate = writer_db_->Changes() == 0;
+    result.session_needs_routing =
+        !result.duplicate && (ref->session_status == "New" || result.session_status == "Waiting");
+    if (!result.duplicate) {
+      Statement& bots = sql_->active_chatbots;
+      ResetOnExit reset_bots(bots);
+      bots.Bind(1, ref->conversation_identifier);
+      while (bots.Step()) result.chatbots.push_back(bots.Text(0));
+    }
   }
   if (write.attachment && !result.duplicate) {
     Statement& s = sql_->insert_attachment;
@@ -794,6 +816,7 @@ Result<boost::json::value> SqliteStore::GetConversation(const std::string& ident
       attachment_list.push_back(std::move(a));
     }
     body["attachments"] = std::move(attachment_list);
+    AppendRoutingView(db, identifier, body);
     return boost::json::value(std::move(body));
   } catch (const SqliteError& e) {
     return Error::Of(500, std::string("store read: ") + e.what());

@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "config/config.h"
 #include "events/event_log.h"
 #include "store/sqlite_db.h"
@@ -44,12 +46,37 @@ class SqliteStore final : public Store, public events::EventLog {
       std::function<void(domain::Result<domain::ConversationChange>)> done) override;
   void SubmitInbound(InboundWrite write,
                      std::function<void(domain::Result<InboundWriteResult>)> done) override;
+  void SubmitHistory(HistoryWrite write,
+                     std::function<void(domain::Result<HistoryWriteResult>)> done) override;
   domain::Result<boost::json::value> ListConversations(const ConversationQuery& query) override;
   domain::Result<boost::json::value> GetConversation(const std::string& identifier) override;
   domain::Result<boost::json::value> Stats() override;
   domain::Result<std::optional<std::string>> FindConversation(
       const std::string& org_id, const std::string& channel_address,
       const std::string& end_user_client_id) override;
+
+  // Capabilities (src/store/sqlite_store_capabilities.cpp).
+  void SubmitCapabilities(CapabilitiesWrite write,
+                          std::function<void(domain::Status)> done) override;
+  domain::Result<boost::json::value> GetCapabilities(const std::string& org_id,
+                                                     domain::IntegrationKind kind,
+                                                     const std::string& developer_name) override;
+  domain::Result<boost::json::value> ListCapabilities(const CapabilitiesQuery& query) override;
+
+  void SetRepPresence(const std::string& org_id, const std::string& user_id, bool online,
+                      int capacity, int64_t now_ms,
+                      std::function<void(domain::Status)> done) override;
+  void SubmitRoutingPass(int64_t now_ms, Decide decide,
+                         std::function<void(domain::Result<int>)> done) override;
+  domain::Result<std::optional<std::string>> FindConversationOfWork(
+      const std::string& org_id, const std::string& work_id) override;
+  domain::Result<std::optional<std::string>> FindConversationOfSession(
+      const std::string& org_id, const std::string& session_id) override;
+  domain::Result<boost::json::value> GetRep(const std::string& org_id,
+                                            const std::string& user_id) override;
+
+  // BYOB entries (src/store/sqlite_store_entries.cpp).
+  domain::Result<std::optional<EntryPage>> ListEntries(const EntryQuery& query) override;
 
   // events::EventLog
   domain::Result<std::vector<events::OutboundEvent>> ReadEvents(const std::string& org_id,
@@ -100,9 +127,25 @@ class SqliteStore final : public Store, public events::EventLog {
   void Submit(PendingWrite write);
   void CommitGroup(std::vector<PendingWrite>& group);
   domain::Result<InboundWriteResult> ApplyInbound(const InboundWrite& write);
+  // Conversation history (sqlite_store_history.cpp), inside the writer's transaction.
+  domain::Result<HistoryWriteResult> ApplyHistory(const HistoryWrite& write);
+  std::string EstablishHistorySession(const HistoryWrite& write, const InboundWriteResult& found,
+                                      bool& created);
   void AppendEvent(events::OutboundEvent& event);
   std::optional<domain::ConversationState> LoadConversation(const std::string& identifier);
   void ApplyChange(const domain::ConversationState& state, domain::ConversationChange& change);
+  // Routing records of a conversation (sqlite_store_routing.cpp): loaded into its state, written
+  // from its change, inside the writer's transaction.
+  void LoadRouting(domain::ConversationState& state);
+  void ApplyRouting(const domain::ConversationState& state,
+                    const domain::ConversationChange& change);
+  // The conversation_identifier `sql` (?1 org, ?2 id) finds, on a reader.
+  domain::Result<std::optional<std::string>> FindConversationOfRecord(const char* sql,
+                                                                      const std::string& org_id,
+                                                                      const std::string& record_id);
+  // Adds "pendingServiceRoutings" and "agentWork" to the admin view of a conversation.
+  static void AppendRoutingView(Database& db, const std::string& identifier,
+                                boost::json::object& view);
   void ExpireEvents();
   void NotifyListeners(const std::vector<events::OutboundEvent>& appended);
   std::optional<ConversationRef> LookupConversation(const InboundWrite& write);

@@ -12,9 +12,17 @@ namespace interactiond::util {
 
 class FaultInjector {
  public:
-  // Known points: "conversation-lookup" (20002), "store-commit" (500).
+  // Known points: "conversation-lookup" (20002), "store-commit" (500), and the lookups behind
+  // POST /agentWork's work item: "agentwork-end-user" (25005), "agentwork-conversation" (25006),
+  // "agentwork-conversation-id" (25007).
+  static constexpr const char* kKnownPoints[] = {"conversation-lookup", "store-commit",
+                                                 "agentwork-end-user", "agentwork-conversation",
+                                                 "agentwork-conversation-id"};
   static bool IsKnownPoint(const std::string& point) {
-    return point == "conversation-lookup" || point == "store-commit";
+    for (const char* known : kKnownPoints) {
+      if (point == known) return true;
+    }
+    return false;
   }
 
   // The next `count` hits of `point` fail.

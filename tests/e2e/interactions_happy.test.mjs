@@ -63,7 +63,8 @@ test('StaticContentMessage Text is accepted and stored with its sender and sessi
   assert.equal(conversation.messagingSessionId, response.body.workItemIds[0]);
   assert.equal(conversation.messagingEndUser.endUserClientId, from);
   assert.match(conversation.messagingEndUser.id, /^0PA[0-9A-Za-z]{12}$/);
-  assert.deepEqual(conversation.messagingSessions.map((s) => [s.id, s.status]), [[response.body.workItemIds[0], 'New']]);
+  // The demo channel's routing is Salesforce-owned: the first message puts the session in the queue.
+  assert.deepEqual(conversation.messagingSessions.map((s) => [s.id, s.status]), [[response.body.workItemIds[0], 'Waiting']]);
   assert.deepEqual(conversation.participants.map((p) => p.participant), [{ appType: 'custom', subject: from, role: 'EndUser' }]);
   assert.equal(entry.entryType, 'Message');
   assert.equal(entry.clientTimestamp, 1700000000000);

@@ -47,12 +47,14 @@ test('End by the end user: the rep leaves, the session ends, and the next messag
   const ended = await post(request(c, { operation: 'End', operationBy: 'EndUser' }));
   assert.equal(ended.status, 200);
   assert.deepEqual(ended.body, { success: true });
+  // The demo channel routes (Salesforce-owned): the session waited (SessionStatusChanged New →
+  // Waiting, QueuePosition) before the rep joined.
   const all = await events(c);
-  assert.deepEqual(all.map((e) => e.entryType), ['ParticipantChanged', 'SessionStatusChanged', 'ParticipantChanged', 'SessionStatusChanged']);
-  const left = all[2];
+  assert.deepEqual(all.map((e) => e.entryType), ['SessionStatusChanged', 'QueuePosition', 'ParticipantChanged', 'SessionStatusChanged', 'ParticipantChanged', 'SessionStatusChanged']);
+  const left = all[4];
   assert.equal(left.entries[0].operation, 'remove');
   assert.equal(left.entries[0].participant.subject, ALICE);
-  const status = all[3];
+  const status = all[5];
   assert.equal(status.sessionStatus, 'Ended');
   assert.equal(status.sessionStatusPrev, 'Active');
   assert.equal(status.sessionEndedByRole, 'EndUser');
@@ -70,7 +72,7 @@ test('Inactivate, then the end user comes back: the session is active again and 
   const again = await post(request(c, { operation: 'Inactivate', sessionId: c.session }));
   assert.equal(again.status, 200, 'inactivating an Inactive session changes nothing');
   let statuses = await events(c, 'SessionStatusChanged');
-  assert.deepEqual(statuses.map((e) => [e.sessionStatusPrev, e.sessionStatus]), [['New', 'Active'], ['Active', 'Inactive']]);
+  assert.deepEqual(statuses.map((e) => [e.sessionStatusPrev, e.sessionStatus]), [['New', 'Waiting'], ['Waiting', 'Active'], ['Active', 'Inactive']]);
   const detail = await getJson(server, `/admin/v1/conversations/${c.id}`);
   assert.equal(detail.body.messagingSessions[0].status, 'Inactive');
 
@@ -88,7 +90,7 @@ test('an Inactive session without a rep comes back as Waiting', async () => {
   assert.equal((await post(request(c, { operation: 'Inactivate', sessionId: c.session }))).status, 200);
   await postInteraction(server, { json: textMessage({ to: server.env.CHANNEL_ADDRESS_IDENTIFIER, from: c.from }) });
   const statuses = await events(c, 'SessionStatusChanged');
-  assert.deepEqual(statuses.map((e) => e.sessionStatus), ['Inactive', 'Waiting']);
+  assert.deepEqual(statuses.map((e) => e.sessionStatus), ['Waiting', 'Inactive', 'Waiting']);
 });
 
 test('every rule with its code', async () => {
@@ -118,9 +120,9 @@ test('every rule with its code', async () => {
   assertApiError(await post(null, { raw: 'nope' }), 10100);
   assertApiError(await post(request(c, { operation: 'End' }), { headers: { 'Content-Type': 'text/plain' } }), 10016);
   assertApiError(await post(request(c, { operation: 'End' }), { headers: { RequestId: undefined } }), 10016);
-  // Nothing of these changed the session.
+  // Nothing of these changed the session (Waiting for a rep since its first message).
   const detail = await getJson(server, `/admin/v1/conversations/${c.id}`);
-  assert.equal(detail.body.messagingSessions[0].status, 'New');
+  assert.equal(detail.body.messagingSessions[0].status, 'Waiting');
 });
 
 // A conversation of the same end user on the CCaaS channel (another definition): reachable with the

@@ -40,7 +40,12 @@ test('accept → typing → message → end emits the events of each step, in or
   assert.equal((await repPost(ALICE, conversation, 'typing', { typing: false })).status, 202);
   assert.equal((await repPost(ALICE, conversation, 'end')).status, 202);
 
-  const { body } = await getJson(server, `/admin/v1/events?conversation=${conversation}`);
+  // The rep's own events (the demo channel's routing queued the session first; the system's
+  // SessionStatusChanged and QueuePosition are not the rep's).
+  const { body: all } = await getJson(server, `/admin/v1/events?conversation=${conversation}`);
+  assert.deepEqual(all.events.slice(0, 2).map((e) => [e.entryType, e.createdById]),
+    [['SessionStatusChanged', server.env.USER_ID], ['QueuePosition', server.env.USER_ID]]);
+  const body = { events: all.events.slice(2) };
   assert.deepEqual(body.events.map((e) => e.entryType), [
     'ParticipantChanged', 'SessionStatusChanged', 'TypingStartedIndicator', 'Message',
     'TypingStoppedIndicator', 'ParticipantChanged', 'SessionStatusChanged',
@@ -60,7 +65,7 @@ test('accept → typing → message → end emits the events of each step, in or
   assert.equal(joined.entries[0].operation, 'add');
   assert.deepEqual(joined.entries[0].participant, { appType: 'agent', subject: ALICE, role: 'Agent' });
   assert.equal(active.sessionStatus, 'Active');
-  assert.equal(active.sessionStatusPrev, 'New');
+  assert.equal(active.sessionStatusPrev, 'Waiting');
   assert.equal(active.sessionId, session);
   assert.equal(message.abstractMessage.staticContent.text, 'Hi, how can I help?');
   assert.equal(message.id, sent.body.identifier);
@@ -117,7 +122,8 @@ test('after the session ended, the end user\'s next message opens a new session 
   assert.equal(next.body.conversationIdentifier, conversation);
   assert.notEqual(next.body.workItemIds[0], session);
   const detail = await getJson(server, `/admin/v1/conversations/${conversation}`);
-  assert.deepEqual(detail.body.messagingSessions.map((s) => s.status), ['Ended', 'New']);
+  // The new session's first message queued it again (Salesforce-owned routing).
+  assert.deepEqual(detail.body.messagingSessions.map((s) => s.status), ['Ended', 'Waiting']);
   // The rep can take the new session.
   const rejoined = await repPost(ALICE, conversation, 'accept');
   assert.equal(rejoined.status, 202);

@@ -85,7 +85,7 @@ test('end user → rep reply → Pub/Sub subscriber, SSE and inspection', async 
   const pubsub = await subscriber('latest');
   await until(() => pubsub.state.keepalives >= 1, 'the subscription to be positioned');
   const sseController = new AbortController();
-  const sse = await openSse(`${server.baseUrl}/admin/v1/events/stream?topic=${encodeURIComponent(TOPIC)}&orgId=${server.env.ORG_ID}`, 3, sseController);
+  const sse = await openSse(`${server.baseUrl}/admin/v1/events/stream?topic=${encodeURIComponent(TOPIC)}&orgId=${server.env.ORG_ID}`, 5, sseController);
 
   const from = `round-trip-${randomUUID()}`;
   const inbound = await postInteraction(server, { json: textMessage({ to: server.env.CHANNEL_ADDRESS_IDENTIFIER, from, text: 'I need help' }) });
@@ -103,12 +103,13 @@ test('end user → rep reply → Pub/Sub subscriber, SSE and inspection', async 
   assert.equal(inspected.body.events.length, 1);
   const replayId = inspected.body.events[0].replayId;
 
-  // (a) the npm Pub/Sub client: ParticipantChanged, SessionStatusChanged, then the Message
+  // (a) the npm Pub/Sub client: the session queued by Salesforce-owned routing (SessionStatusChanged
+  // Waiting, QueuePosition), the rep joining (ParticipantChanged, SessionStatusChanged), the Message
   await until(() => pubsub.state.events.some((e) => e.replayId === replayId), 'the reply on Pub/Sub');
   assert.deepEqual(pubsub.state.errors, []);
   const ours = pubsub.state.events.filter((e) => JSON.parse(e.payload.Payload__c).conversationIdentifier === conversation);
-  assert.deepEqual(ours.map((e) => JSON.parse(e.payload.Payload__c).payload.entryType),
-    ['ParticipantChanged', 'SessionStatusChanged', 'Message']);
+  const routedAndAnswered = ['SessionStatusChanged', 'QueuePosition', 'ParticipantChanged', 'SessionStatusChanged', 'Message'];
+  assert.deepEqual(ours.map((e) => JSON.parse(e.payload.Payload__c).payload.entryType), routedAndAnswered);
   const message = ours.at(-1);
   assert.equal(message.replayId, replayId);
   assert.equal(message.payload.EventType__c, 'Interaction');
@@ -126,11 +127,11 @@ test('end user → rep reply → Pub/Sub subscriber, SSE and inspection', async 
   assert.equal(payload.payload.identifier, reply.identifier);
   assert.deepEqual(JSON.parse(inspected.body.events[0].fields.Payload__c), payload);
 
-  // (b) server-sent events: the same three, same replay ids
+  // (b) server-sent events: the same five, same replay ids
   const streamed = await sse.events;
-  assert.deepEqual(streamed.map((e) => e.event), ['ParticipantChanged', 'SessionStatusChanged', 'Message']);
+  assert.deepEqual(streamed.map((e) => e.event), routedAndAnswered);
   assert.deepEqual(streamed.map((e) => e.id), ours.map((e) => e.replayId));
-  assert.deepEqual(streamed[2].data.payload, payload);
+  assert.deepEqual(streamed[4].data.payload, payload);
 });
 
 test('SSE resumes after a replay id (Last-Event-ID) with exactly the later events', async () => {

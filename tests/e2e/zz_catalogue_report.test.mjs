@@ -16,6 +16,17 @@ const REQUIRED = [
   // conversation, messagingSession, consent, acknowledgement (issue 4)
   10018, 10019, 10020, 10021, 10022, 10023, 10039, 10052, 10053, 10054, 10101, 10102, 10103, 10104,
   10105, 10106,
+  // capabilities (issue 4)
+  10050, 10098,
+  // conversationHistory (issue 4)
+  10042, 10043, 10044, 10046, 10057, 10061, 10063, 10064, 10065, 10066, 10067, 10068, 10069, 10070,
+  10072, 10073, 10074, 10078,
+  // BYOB (issue 5): conversationEntry POST/GET, attachment
+  10046, 10068, 10086, 10087, 10088, 10089, 10090, 10091, 10092, 10093,
+  // routing (issue 5): route, agentWork, routingResult, participant
+  10012, 10013, 10014, 10015, 10024, 10025, 10030, 10032, 10033, 10034, 10075, 10076, 10077, 10082,
+  10083, 10084, 10085, 10097, 15102, 15103, 15104, 15107, 15108, 15109, 15110, 15111, 15112, 25005,
+  25006, 25007,
 ];
 
 const codesFile = process.env.E2E_CODES_FILE;
