@@ -327,6 +327,17 @@ test('rep transfers under partner routing: RoutingRequested, answered by /route,
   state = await conversation(server, user.conversation);
   assert.deepEqual(presentReps(state), [ALICE]);
 
+  // Transfer to a flow: the partner answers with /route (Transfer, flow with its fallback queue);
+  // the flow resolves to the Support queue. The partner then withdraws it (DELETE /route).
+  await admin(server, 'POST', `/admin/v1/reps/${ALICE}/conversations/${user.conversation}/transfer`, { flowId: SUPPORT_FLOW });
+  const toFlow = await waitForEvent(server, user.conversation, 'RoutingRequested', (e) => e.payload.payload.routingParameters.flowId === SUPPORT_FLOW);
+  const flowAnswer = await route({ conversationIdentifier: user.conversation, routingType: 'Transfer', routingInfo: { flow: { flowId: SUPPORT_FLOW, queueId: BILLING_QUEUE } } });
+  assert.equal(flowAnswer.status, 202, JSON.stringify(flowAnswer.body));
+  assert.equal(flowAnswer.body.routingCorrelationId, JSON.parse(toFlow.payload.payload.routingParameters.channelData).eventId);
+  const flowPsr = (await conversation(server, user.conversation)).pendingServiceRoutings;
+  assert.deepEqual(flowPsr.map((p) => [p.routingType, p.flowId, p.queueId]), [['Transfer', SUPPORT_FLOW, SUPPORT_QUEUE]]);
+  assert.equal((await cancelRoute({ conversationIdentifier: user.conversation, cancelReason: 'Cancel' })).status, 202);
+
   // Transfer to an external contact: routingResult(externallyRouted) ends Alice's part.
   await admin(server, 'POST', `/admin/v1/reps/${ALICE}/conversations/${user.conversation}/transfer`, { externalContactId: 'ext-42' });
   await waitForEvent(server, user.conversation, 'RoutingRequested', (e) => e.payload.payload.routingParameters.externalContactId === 'ext-42');
