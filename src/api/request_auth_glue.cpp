@@ -11,8 +11,21 @@ domain::Result<auth::AuthorizedRequest> AuthorizeApiRequest(const AppContext& co
   headers.authorization_context = request.Header("AuthorizationContext");
   headers.authorization_context_type = request.Header("AuthorizationContextType");
   headers.request_id = request.Header("RequestId");
-  return auth::AuthorizeRequest(headers, needs, *context.orgs, *context.tokens,
-                                context.clock->NowMs());
+  auto authorized = auth::AuthorizeRequest(headers, needs, *context.orgs, *context.tokens,
+                                           context.clock->NowMs());
+  if (!authorized.ok()) return authorized;
+  if (context.faults != nullptr) {
+    if (context.faults->Fire("org-permissions")) {
+      return domain::Error::Of(20004, "injected: the org's permissions could not be fetched");
+    }
+    if (context.faults->Fire("downstream-timeout")) {
+      return domain::Error::Of(10094, "injected: a downstream service timed out");
+    }
+  }
+  if (!authorized->org->features.permissions) {
+    return domain::Error::Of(10099, "the org's features deny the Interaction API");
+  }
+  return authorized;
 }
 
 }  // namespace interactiond::api

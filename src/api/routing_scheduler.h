@@ -7,7 +7,8 @@
 // claimed capacity). Pokes coalesce: at most one pass is waiting to run.
 //
 // Threading: Poke() and Stop() may be called from any thread; passes run on the executor. The
-// store, orgs and clock must outlive the scheduler; call Stop() before closing the store.
+// store must outlive the scheduler, and the clock must outlive the store (a pass already queued
+// in the store's writer reads it); call Stop() before closing the store.
 #pragma once
 
 #include <atomic>

@@ -95,16 +95,24 @@ class DemoConfigTest : public ::testing::Test {
   const Org* org_ = nullptr;
 };
 
-TEST_F(DemoConfigTest, HasOneOrgWithTheDocumentedId) {
+TEST_F(DemoConfigTest, TheDemoOrgFirstThenTheTrapOrgs) {
   EXPECT_EQ(config_.source, "built-in demo org");
-  // The demo org first (what demo-env and the banner describe), then the trap org of
-  // POST /conversationHistory's 10063 (historyWithSession: false).
-  ASSERT_EQ(config_.orgs->orgs().size(), 2u);
+  // The demo org first (what demo-env and the banner describe), then the trap org that is not
+  // upgraded (10063, 10075, 10076, 10077) and the one without permissions (10099).
+  ASSERT_EQ(config_.orgs->orgs().size(), 3u);
   EXPECT_EQ(&config_.orgs->orgs().front(), org_);
   const Org* trap = config_.orgs->FindOrg("00D8c000000TRAP");
   ASSERT_NE(trap, nullptr);
   EXPECT_FALSE(trap->features.history_with_session);
+  EXPECT_FALSE(trap->features.conference_routing);
+  EXPECT_FALSE(trap->features.cancel_reason);
+  EXPECT_TRUE(trap->features.permissions);
+  const Org* no_permissions = config_.orgs->FindOrg("00D8c000000NOPM");
+  ASSERT_NE(no_permissions, nullptr);
+  EXPECT_FALSE(no_permissions->features.permissions);
   EXPECT_TRUE(org_->features.history_with_session);
+  EXPECT_TRUE(org_->features.conference_routing);
+  EXPECT_TRUE(org_->features.permissions);
   EXPECT_EQ(org_->id, "00D8c000000DEMO");
   EXPECT_EQ(org_->name, "interactiond Demo");
   EXPECT_TRUE(org_->features.ccaas_enabled);

@@ -164,6 +164,11 @@ bool AssignPendingRouting(const ConversationState& state, const EventOrigin& ori
   if (!psr->target_bot.empty()) {
     const config::Bot* bot = origin.org->FindBot(psr->target_bot);
     if (bot == nullptr || !bot->active) return false;
+    // As for reps: a bot that declined this PSR, or already works the session, is not offered it.
+    for (const auto& other : state.works) {
+      if (other.bot_id != bot->id) continue;
+      if ((other.psr_id == psr->id && other.status == "Declined") || other.active()) return false;
+    }
     work.bot_id = bot->id;
     work.context_type = "Chatbot";
   } else {

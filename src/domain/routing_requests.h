@@ -43,7 +43,8 @@ Result<RouteRequest> ParseRouteRequest(std::string_view json_text);
 // Contact Center as a Service), 15104 (the channel is not linked to a contact center).
 Status CheckCcaasPrerequisites(const config::Org& org, const config::MessagingChannel* channel);
 
-// Codes: 10025 (the conversation is not this channel definition's), 10075 (Conference on an org
+// The caller has checked that the conversation is its own (another definition's is 10025).
+// Codes: 10025 (another org's conversation), 15104, 10075 (Conference on an org
 // that is not ready), 15103 (the end user is opted out), 10032 / 10024 / 10030 (routing target),
 // 10096 (routing attribute too long), 10071 (the session has ended).
 // Response data: the PSR and its work, if the router assigned one.
@@ -108,7 +109,8 @@ struct PatchAgentWorkRequest {
 };
 
 // Codes: 10082 (workId missing or not a 15/18-character "0Bz…" id), 10083 (contextType), 10085
-// (status), 10084 (Chatbot without a well-formed botId), 10012 (Chatbot without workItemId).
+// (status), 10084 (Chatbot without a botId; its form is checked by ResolveBot), 10012 (Chatbot
+// without workItemId).
 Result<PatchAgentWorkRequest> ParsePatchAgentWorkRequest(std::string_view json_text);
 
 // --- POST /routingResult --------------------------------------------------------------------

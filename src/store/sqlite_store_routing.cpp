@@ -215,7 +215,8 @@ void SqliteStore::SubmitRoutingPass(int64_t now_ms, Decide decide,
             "p.created_at AS at FROM psrs p WHERE NOT EXISTS (SELECT 1 FROM agent_works w WHERE "
             "w.psr_id = p.id AND w.status IN ('Assigned', 'Opened')) UNION ALL SELECT "
             "conversation_identifier, deadline AS at FROM routing_requests WHERE status = "
-            "'Pending' AND deadline <= ?1) GROUP BY conversation_identifier ORDER BY MIN(at)");
+            "'Pending' AND deadline <= ?1) GROUP BY conversation_identifier "
+            "ORDER BY MIN(at), conversation_identifier");
         due.Bind(1, now_ms);
         while (due.Step()) conversations.push_back(due.Text(0));
         for (const auto& identifier : conversations) {

@@ -12,12 +12,15 @@ namespace interactiond::util {
 
 class FaultInjector {
  public:
-  // Known points: "conversation-lookup" (20002), "store-commit" (500), and the lookups behind
+  // Known points: "conversation-lookup" (20002), "store-commit" (500), the lookups behind
   // POST /agentWork's work item: "agentwork-end-user" (25005), "agentwork-conversation" (25006),
-  // "agentwork-conversation-id" (25007).
-  static constexpr const char* kKnownPoints[] = {"conversation-lookup", "store-commit",
-                                                 "agentwork-end-user", "agentwork-conversation",
-                                                 "agentwork-conversation-id"};
+  // "agentwork-conversation-id" (25007), and the org permission fetch of every /api/v1 request:
+  // "org-permissions" (20004), "downstream-timeout" (10094).
+  static constexpr const char* kKnownPoints[] = {
+      "conversation-lookup",       "store-commit",
+      "agentwork-end-user",        "agentwork-conversation",
+      "agentwork-conversation-id", "org-permissions",
+      "downstream-timeout"};
   static bool IsKnownPoint(const std::string& point) {
     for (const char* known : kKnownPoints) {
       if (point == known) return true;
