@@ -117,6 +117,14 @@ test('/route modes: channel default, flow with fallback queue, flow to a rep; DE
   assert.equal(result.failureType, 'Cancelled');
   assert.equal(result.cancelReason, 'Unavailable');
   assert.deepEqual((await conversation(server, user.conversation)).pendingServiceRoutings, []);
+  // Malformed DELETE bodies.
+  assertApiError(await cancelRoute(''), 10100);
+  assertApiError(await cancelRoute('[1]'), 10100);
+  assertApiError(await cancelRoute({ conversationIdentifier: 'x' }), 10018);
+  assertApiError(await cancelRoute({ conversationIdentifier: user.conversation, cancelReason: 'Bored' }), 10089);
+  assertApiError(await cancelRoute({ conversationIdentifier: user.conversation, cancelReason: 7 }), 10089);
+  assertApiError(await cancelRoute({ conversationIdentifier: randomUUID() }), 10025);
+  assertApiError(await cancelRoute({ conversationIdentifier: user.conversation }, { AuthorizationContext: 'Partner1_ChannelDefinition1' }), 15102);
   // Without a PSR, DELETE is idempotent.
   assert.equal((await cancelRoute({ conversationIdentifier: user.conversation })).status, 202);
 });
@@ -276,6 +284,10 @@ test('POST /routingResult and POST /participant: codes and effects', async () =>
   assertCode(await remove([{ appType: 'agent', subject: CAROL, role: 'Agent' }]), 10036);
   assertCode(await remove([{ appType: 'custom', subject: user.from, role: 'EndUser' }]), 10036);
   assertCode(await participant({ conversationIdentifier: 'nope', operation: 'Remove', participants: [] }), 10018);
+  assertCode(await participant(''), 10100);
+  assertCode(await participant('{"operation":'), 10100);
+  assertCode(await participant({ conversationIdentifier: user.conversation, operation: 'Remove', participants: 'alice' }), 10089);
+  assertCode(await participant({ conversationIdentifier: user.conversation, operation: 'Remove', participants: [{ subject: 42, role: 'Agent' }] }), 10089);
   const removed = await remove([{ appType: 'agent', subject: ALICE, role: 'Agent' }]);
   assert.equal(removed.status, 200, JSON.stringify(removed.body));
   assert.deepEqual(removed.body, { success: true });
