@@ -118,9 +118,9 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
   origin.sender_display_name = interaction.from;
   origin.now_ms = write.received_at_ms;
   write.events = [origin, address = interaction.to, end_user = interaction.from,
-                  entry_id = interaction.interaction_id, entry_json = write.payload_json,
-                  uploaded_entry =
-                      std::move(uploaded_entry)](const store::InboundWriteResult& result) {
+                  entry_id = interaction.interaction_id, entry_type = interaction.entry_type,
+                  entry_json = write.payload_json, uploaded_entry = std::move(uploaded_entry)](
+                     const store::InboundWriteResult& result) {
     domain::ConversationState state;
     state.conversation_identifier = result.conversation_identifier;
     state.org_id = origin.org->id;
@@ -134,7 +134,8 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
       out.push_back(
           domain::SessionStatusChangedEvent(state, origin, *result.session_status, std::nullopt));
     }
-    // A bot in the conversation hears the end user on its integration's platform event.
+    // A bot in the conversation hears the end user (messages, typing, delivery failures) on its
+    // integration's platform event.
     const boost::json::object entry_payload = result.chatbots.empty()
                                                   ? boost::json::object{}
                                                   : boost::json::parse(entry_json).as_object();
@@ -147,7 +148,7 @@ void HandlePostInteractions(const AppContext& context, http::HttpRequest& reques
           domain::BotTopicDefinition(*origin.definition, *integration);
       domain::EventOrigin to_bot = origin;
       to_bot.definition = &bot_topic;
-      out.push_back(domain::EntryEvent(state, to_bot, entry_id, "Message", entry_payload));
+      out.push_back(domain::EntryEvent(state, to_bot, entry_id, entry_type, entry_payload));
     }
     if (uploaded_entry) {
       const std::string id = util::RandomUuid();

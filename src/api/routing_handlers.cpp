@@ -32,16 +32,16 @@ Caller CallerOf(const AppContext& context, const auth::AuthorizedRequest& auth) 
 }
 
 // The origin of the events of `caller`'s change to `state`; the conversation's own definition
-// names the topic. Fails with `not_found_code` when the conversation is not the caller's.
+// names the topic. Fails with `not_found` when the conversation is not the caller's.
 Result<domain::EventOrigin> OriginFor(const Caller& caller, const ConversationState& state,
-                                      int64_t now_ms, int not_found_code) {
-  if (state.org_id != caller.org->id) return Error::Of(not_found_code, "another org's");
+                                      int64_t now_ms, const Error& not_found) {
+  if (state.org_id != caller.org->id) return not_found;
   domain::EventOrigin origin;
   origin.org = caller.org;
   origin.definition = caller.org->FindChannelDefinition(state.channel_definition);
   if (origin.definition == nullptr) return Error::Of(500, "conversation of no definition");
   if (caller.definition != nullptr && caller.definition != origin.definition) {
-    return Error::Of(not_found_code, "the conversation is another channel definition's");
+    return not_found;  // another channel definition's conversation
   }
   if (caller.bot_integration != nullptr) {
     // A bot acts only in conversations it takes part in.
@@ -53,7 +53,7 @@ Result<domain::EventOrigin> OriginFor(const Caller& caller, const ConversationSt
         present = true;
       }
     }
-    if (!present) return Error::Of(not_found_code, "the bot is not in the conversation");
+    if (!present) return not_found;  // a bot acts only where it takes part
   }
   origin.created_by_id = caller.user_id;
   origin.sender = {"conversation", caller.user_id, "System"};
@@ -69,23 +69,23 @@ using Answer = std::function<http::HttpResponse(const ConversationChange&)>;
 // Decides over the conversation inside the store's transaction, answers once durable, and lets
 // the routing pass retry waiting work when the change freed or claimed capacity.
 void Decide(const AppContext& context, Caller caller, const std::string& conversation,
-            int not_found_code, Decision decision, Answer answer, http::Respond respond) {
+            Error not_found, Decision decision, Answer answer, http::Respond respond) {
   const util::Clock* clock = context.clock;
   RoutingScheduler* scheduler = context.routing;
   context.store->SubmitConversationChange(
       conversation,
-      [caller = std::move(caller), clock, not_found_code, decision = std::move(decision)](
+      [caller = std::move(caller), clock, not_found, decision = std::move(decision)](
           const ConversationState& state) -> Result<ConversationChange> {
-        auto origin = OriginFor(caller, state, clock->NowMs(), not_found_code);
+        auto origin = OriginFor(caller, state, clock->NowMs(), not_found);
         if (!origin.ok()) return origin.error();
         return decision(state, *origin);
       },
-      [respond = std::move(respond), answer = std::move(answer), not_found_code,
+      [respond = std::move(respond), answer = std::move(answer), not_found,
        scheduler](Result<ConversationChange> result) {
         if (!result.ok()) {
-          Error error = result.error();
-          if (error.code == 10018) error.code = not_found_code;  // no such conversation
-          return respond(http::ErrorResponse(error));
+          // The store's 10018 is "no such conversation": the endpoint's own not-found answer.
+          return respond(
+              http::ErrorResponse(result.error().code == 10018 ? not_found : result.error()));
         }
         if (scheduler != nullptr && !result->works.empty()) scheduler->Poke();
         respond(answer(*result));
@@ -125,13 +125,16 @@ void HandlePostRoute(const AppContext& context, http::HttpRequest& request, http
   auto parsed = domain::ParseRouteRequest(request.body);
   if (!parsed.ok()) return Fail(respond, parsed.error());
   const std::string conversation = parsed->conversation_identifier;
+  // The session routed (the work item), learnt inside the transaction, read after the commit.
+  auto session = std::make_shared<std::string>();
   Decide(
-      context, CallerOf(context, *auth), conversation, 10025,
-      [route = std::move(*parsed)](const ConversationState& state,
-                                   const domain::EventOrigin& origin) {
+      context, CallerOf(context, *auth), conversation, Error::Of(10025),
+      [route = std::move(*parsed), session](const ConversationState& state,
+                                            const domain::EventOrigin& origin) {
+        *session = state.session_id;
         return domain::DecideRoute(state, route, origin);
       },
-      [](const ConversationChange& change) {
+      [session](const ConversationChange& change) {
         boost::json::object body;
         body["success"] = true;
         for (const auto& psr : change.psrs) {
@@ -139,13 +142,10 @@ void HandlePostRoute(const AppContext& context, http::HttpRequest& request, http
           body["psrId"] = psr.id;
           body["routingCorrelationId"] = psr.routing_correlation_id;
         }
-        body["workItemId"] = nullptr;
-        for (const auto& work : change.works) {
-          if (work.status == "Assigned") body["workItemId"] = work.session_id;
-        }
+        body["workItemId"] = *session;
         body["reasonForNotRouting"] = nullptr;
         body["contextParamMap"] = boost::json::object{};
-        body["errors"] = boost::json::array{};
+        body["errors"] = nullptr;  // a RoutingError object when routing fails
         return Json(202, body);
       },
       std::move(respond));
@@ -160,7 +160,7 @@ void HandleDeleteRoute(const AppContext& context, http::HttpRequest& request,
   if (!parsed.ok()) return Fail(respond, parsed.error());
   const std::string conversation = parsed->conversation_identifier;
   Decide(
-      context, CallerOf(context, *auth), conversation, 10025,
+      context, CallerOf(context, *auth), conversation, Error::Of(10025),
       [cancel = std::move(*parsed)](const ConversationState& state,
                                     const domain::EventOrigin& origin) {
         return domain::DecideCancelRoute(state, cancel, origin);
@@ -194,7 +194,7 @@ void HandlePostAgentWork(const AppContext& context, http::HttpRequest& request,
     }
   }
   Decide(
-      context, CallerOf(context, *auth), **found, 15111,
+      context, CallerOf(context, *auth), **found, with_work_item(15111),
       [work = std::move(*parsed)](const ConversationState& state,
                                   const domain::EventOrigin& origin) -> Result<ConversationChange> {
         const config::MessagingChannel* channel =
@@ -205,16 +205,20 @@ void HandlePostAgentWork(const AppContext& context, http::HttpRequest& request,
         }
         return domain::DecideAgentWork(state, work, *channel, origin);
       },
-      [](const ConversationChange& change) {
+      [conversation = **found](const ConversationChange& change) {
         const domain::AgentWork& work = change.works.front();
         boost::json::object details;
         details["existPsr"] = !work.psr_id.empty();
-        details["capacity"] = work.capacity_weight       ? *work.capacity_weight
-                              : work.capacity_percentage ? *work.capacity_percentage
-                                                         : 1.0;
+        // With a PSR the routing configuration's capacity applies: a weight of 1.
+        if (work.capacity_percentage) {
+          details["capacityPercentage"] = *work.capacity_percentage;
+        } else {
+          details["capacityWeight"] = work.capacity_weight.value_or(1.0);
+        }
         details["psrId"] =
             work.psr_id.empty() ? boost::json::value(nullptr) : boost::json::value(work.psr_id);
-        details["routingContext"] = {{"routingType", work.routing_type},
+        details["routingContext"] = {{"conversationIdentifier", conversation},
+                                     {"routingType", work.routing_type},
                                      {"routingCorrelationId", work.routing_correlation_id}};
         boost::json::object body;
         body["id"] = work.id;
@@ -228,11 +232,25 @@ void HandlePostAgentWork(const AppContext& context, http::HttpRequest& request,
 
 void HandlePatchAgentWork(const AppContext& context, http::HttpRequest& request,
                           http::Respond respond) {
-  auto auth = AuthorizeJsonWrite(context, request, kChannelOrBot);
+  // The contract requires AuthorizationContextType on this endpoint (and only here).
+  auto auth = AuthorizeJsonWrite(context, request, {auth::ContextKind::kEither, true});
   if (!auth.ok()) return Fail(respond, auth.error());
+  const bool bot_caller = auth->bot_integration != nullptr;
+  if (!bot_caller) {
+    if (auto status = CheckCcaasCaller(*auth); !status.ok()) return Fail(respond, status.error());
+  }
   auto parsed = domain::ParsePatchAgentWorkRequest(request.body);
   if (!parsed.ok()) return Fail(respond, parsed.error());
-  const bool bot_caller = auth->bot_integration != nullptr;
+  // A rep accepts or declines in the console; the partner cancels or closes a rep's work. A bot
+  // accepts (joins), declines or closes (leaves) its own (api-notes §4.7).
+  const bool agent = parsed->context_type == "Agent";
+  const domain::WorkAction action = parsed->action;
+  if (agent && (action == domain::WorkAction::kAccept || action == domain::WorkAction::kDecline)) {
+    return Fail(respond, Error::Of(10085, "a rep accepts or declines in the console"));
+  }
+  if (!agent && action == domain::WorkAction::kCancel) {
+    return Fail(respond, Error::Of(10085, "a bot declines or closes its work"));
+  }
   if (parsed->context_type == "Chatbot") {
     // 10093: a bot's work is changed with the bot's own AuthorizationContext.
     if (!bot_caller) return Fail(respond, Error::Of(10093, "Chatbot work needs a bot context"));
@@ -249,7 +267,7 @@ void HandlePatchAgentWork(const AppContext& context, http::HttpRequest& request,
   // The bot joins through this call: it is not yet a participant the caller check could find.
   caller.bot_integration = nullptr;
   Decide(
-      context, std::move(caller), **found, 10082,
+      context, std::move(caller), **found, Error::Of(10082),
       [patch = std::move(*parsed)](
           const ConversationState& state,
           const domain::EventOrigin& origin) -> Result<ConversationChange> {
@@ -284,7 +302,7 @@ void HandlePostRoutingResult(const AppContext& context, http::HttpRequest& reque
   if (!parsed.ok()) return Fail(respond, parsed.error());
   const std::string conversation = parsed->conversation_identifier;
   Decide(
-      context, CallerOf(context, *auth), conversation, 10018,
+      context, CallerOf(context, *auth), conversation, Error::Of(10018),
       [result = std::move(*parsed)](const ConversationState& state,
                                     const domain::EventOrigin& origin) {
         return domain::DecideRoutingResult(state, result, origin);
@@ -301,7 +319,7 @@ void HandlePostParticipant(const AppContext& context, http::HttpRequest& request
   if (!parsed.ok()) return Fail(respond, parsed.error());
   const std::string conversation = parsed->conversation_identifier;
   Decide(
-      context, CallerOf(context, *auth), conversation, 10018,
+      context, CallerOf(context, *auth), conversation, Error::Of(10018),
       [remove = std::move(*parsed)](const ConversationState& state,
                                     const domain::EventOrigin& origin) {
         return domain::DecideRemoveParticipant(state, remove, origin);

@@ -9,27 +9,43 @@
 namespace interactiond::api {
 
 RoutingScheduler::RoutingScheduler(boost::asio::any_io_executor executor, store::Store* store,
+                                   events::EventLog* events,
                                    std::shared_ptr<const config::OrgDirectory> orgs,
                                    const util::Clock* clock)
     : executor_(std::move(executor)),
+      strand_(boost::asio::make_strand(executor_)),
       store_(store),
+      events_(events),
       orgs_(std::move(orgs)),
       clock_(clock),
-      timer_(std::make_shared<boost::asio::steady_timer>(executor_)) {}
+      timer_(std::make_shared<boost::asio::steady_timer>(strand_)) {}
 
 RoutingScheduler::~RoutingScheduler() { Stop(); }
 
-void RoutingScheduler::Start() { Tick(); }
+void RoutingScheduler::Start() {
+  if (events_ != nullptr) {
+    listener_ = events_->AddListener(
+        [this, stopped = stopped_](const std::vector<events::OutboundEvent>& appended) {
+          if (stopped->load()) return;  // the store may call a removed listener once more
+          for (const auto& event : appended) {
+            if (event.entry_type == "RoutingWorkResult") return Poke();
+          }
+        });
+  }
+  RunPass(/*offer_waiting=*/true);  // what waited while the server was down
+  Tick();
+}
 
 void RoutingScheduler::Stop() {
   if (stopped_->exchange(true)) return;
-  // The timer belongs to the executor's threads; a tick already running sees `stopped_`.
-  boost::asio::post(executor_, [timer = timer_] { timer->cancel(); });
+  if (events_ != nullptr && listener_ != 0) events_->RemoveListener(listener_);
+  // The timer belongs to the strand; a tick already running sees `stopped_`.
+  boost::asio::post(strand_, [timer = timer_] { timer->cancel(); });
 }
 
 void RoutingScheduler::Tick() {
   if (stopped_->load()) return;
-  RunPass();
+  RunPass(/*offer_waiting=*/false);
   timer_->expires_after(std::chrono::seconds(1));
   timer_->async_wait([this, stopped = stopped_](const boost::system::error_code& ec) {
     if (ec || stopped->load()) return;
@@ -42,24 +58,33 @@ void RoutingScheduler::Poke() {
   boost::asio::post(executor_, [this, stopped = stopped_] {
     if (stopped->load()) return;
     poke_pending_.store(false);
-    RunPass();
+    RunPass(/*offer_waiting=*/true);
   });
 }
 
-void RoutingScheduler::RunPass() {
-  // One pass in the writer's queue at a time; a pass asked for meanwhile runs at the next tick.
-  if (running_pass_.exchange(true)) return;
+void RoutingScheduler::RunPass(bool offer_waiting) {
+  // One pass of each kind in the writer's queue at a time. A full pass asked for while one is
+  // queued runs again when it completes (capacity may have changed meanwhile).
+  std::atomic<bool>& running = offer_waiting ? running_full_pass_ : running_deadline_pass_;
+  if (running.exchange(true)) {
+    if (offer_waiting) rerun_full_pass_.store(true);
+    return;
+  }
   auto orgs = orgs_;
   const util::Clock* clock = clock_;
-  store_->SubmitRoutingPass(
-      clock_->NowMs(),
-      [orgs, clock](const domain::ConversationState& state) {
-        return DecidePass(*orgs, state, clock->NowMs());
-      },
-      [this, stopped = stopped_](domain::Result<int>) {
-        if (stopped->load()) return;
-        running_pass_.store(false);
-      });
+  auto decide = [orgs, clock](const domain::ConversationState& state) {
+    return DecidePass(*orgs, state, clock->NowMs());
+  };
+  auto done = [this, stopped = stopped_, offer_waiting](domain::Result<int>) {
+    if (stopped->load()) return;
+    (offer_waiting ? running_full_pass_ : running_deadline_pass_).store(false);
+    if (offer_waiting && rerun_full_pass_.exchange(false)) Poke();
+  };
+  if (offer_waiting) {
+    store_->SubmitRoutingPass(clock_->NowMs(), std::move(decide), std::move(done));
+  } else {
+    store_->SubmitDeadlinePass(clock_->NowMs(), std::move(decide), std::move(done));
+  }
 }
 
 domain::Result<domain::ConversationChange> RoutingScheduler::DecidePass(

@@ -1,12 +1,14 @@
-// Runs the router's routing pass (store::Store::SubmitRoutingPass): work waiting in a queue is
-// offered again when reps come online or free capacity, and a rep's transfer or conference that
-// the partner has not answered within the routing window fails.
+// Runs the router's routing passes (store::Store): work waiting in a queue is offered again when
+// capacity appears, and a rep's transfer or conference that the partner has not answered within
+// the routing window fails.
 //
-// A pass runs once a second (time is the clock seam's, so moving the admin clock past a deadline
-// takes effect at the next tick) and soon after Poke() (presence changes, work that freed or
-// claimed capacity). Pokes coalesce: at most one pass is waiting to run.
+// A full pass (every waiting session, oldest first) runs after Poke(): presence changes call it,
+// and so does every committed RoutingWorkResult event (work that ended, was declined or
+// cancelled frees capacity). A cheap deadline pass runs once a second; time is the clock seam's,
+// so moving the admin clock past a deadline takes effect at the next tick. Pokes coalesce: at
+// most one full pass is queued at a time.
 //
-// Threading: Poke() and Stop() may be called from any thread; passes run on the executor. The
+// Threading: Poke() and Stop() may be called from any thread; the timer lives on a strand. The
 // store must outlive the scheduler, and the clock must outlive the store (a pass already queued
 // in the store's writer reads it); call Stop() before closing the store.
 #pragma once
@@ -16,10 +18,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "config/org_model.h"
 #include "domain/conversation_change.h"
 #include "domain/result.h"
+#include "events/event_log.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -27,8 +31,10 @@ namespace interactiond::api {
 
 class RoutingScheduler {
  public:
+  // `events` (may be null) is watched for RoutingWorkResult events, which poke the scheduler.
   RoutingScheduler(boost::asio::any_io_executor executor, store::Store* store,
-                   std::shared_ptr<const config::OrgDirectory> orgs, const util::Clock* clock);
+                   events::EventLog* events, std::shared_ptr<const config::OrgDirectory> orgs,
+                   const util::Clock* clock);
   ~RoutingScheduler();
 
   void Start();
@@ -43,15 +49,20 @@ class RoutingScheduler {
 
  private:
   void Tick();
-  void RunPass();
+  void RunPass(bool offer_waiting);
 
   boost::asio::any_io_executor executor_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
   store::Store* store_;
+  events::EventLog* events_;
+  uint64_t listener_ = 0;
   std::shared_ptr<const config::OrgDirectory> orgs_;
   const util::Clock* clock_;
   std::shared_ptr<boost::asio::steady_timer> timer_;
   std::atomic<bool> poke_pending_{false};
-  std::atomic<bool> running_pass_{false};
+  std::atomic<bool> running_full_pass_{false};
+  std::atomic<bool> running_deadline_pass_{false};
+  std::atomic<bool> rerun_full_pass_{false};
   std::shared_ptr<std::atomic<bool>> stopped_ = std::make_shared<std::atomic<bool>>(false);
 };
 

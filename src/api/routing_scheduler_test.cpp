@@ -4,8 +4,6 @@
 #include "api/routing_scheduler.h"
 
 #include <chrono>
-#include <future>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,75 +14,29 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include "domain/routing_test_support.h"
 #include "store/sqlite_store.h"
-#include "util/ids.h"
+#include "store/store_test_support.h"
 #include "util/temp_dir.h"
 
 namespace interactiond::api {
 namespace {
 
+using namespace domain::testing;  // NOLINT(google-build-using-namespace): test fixtures only
+using namespace store::testing;   // NOLINT(google-build-using-namespace): test fixtures only
 using domain::ConversationChange;
 using domain::ConversationState;
 using domain::Result;
 
-constexpr char kOrg[] = "00D000000000001";
-constexpr char kQueue[] = "00G000000000001";
-constexpr char kAlice[] = "005000000000001";
-constexpr char kBob[] = "005000000000002";
-constexpr char kPsr[] = "0JR8c0000000100";
-constexpr int64_t kNow = 1'700'000'000'123;
-constexpr auto kWait = std::chrono::seconds(30);
-
-config::Org MakeOrg() {
-  config::Org org;
-  org.id = kOrg;
-  config::ChannelDefinition definition;
-  definition.developer_name = "P_Def";
-  definition.custom_platform_event = "P_Event__e";
-  org.channel_definitions.push_back(definition);
-  config::MessagingChannel channel;
-  channel.id = "0Mj000000000001";
-  channel.channel_address_identifier = "addr-1";
-  channel.channel_definition = "P_Def";
-  channel.default_queue = kQueue;
-  org.channels.push_back(channel);
-  org.queues = {{kQueue, "Queue"}};
-  for (const char* id : {kAlice, kBob}) {
-    config::User user;
-    user.id = id;
-    user.name = id == std::string(kAlice) ? "Alice" : "Bob";
-    user.queues = {kQueue};
-    org.users.push_back(user);
-  }
-  return org;
-}
-
-boost::json::object Entry(const events::OutboundEvent& event) {
-  return boost::json::parse(*event.payload).at("payload").at("entryPayload").as_object();
-}
-
 // --- DecidePass -------------------------------------------------------------------------------
 
-class RoutingSchedulerDecidePassTest : public ::testing::Test {
+// An Active session of the routing org, decided on through an org directory holding that org.
+class RoutingSchedulerDecidePassTest : public RoutingTest {
  protected:
   void SetUp() override {
-    orgs_ = std::make_unique<config::OrgDirectory>(std::vector<config::Org>{MakeOrg()});
-    state_.conversation_identifier = "11111111-2222-4333-8444-555555555555";
-    state_.org_id = kOrg;
-    state_.channel_address = "addr-1";
-    state_.channel_definition = "P_Def";
-    state_.end_user_client_id = "end-user-1";
-    state_.session_id = "0Mw8c0000000001";
+    RoutingTest::SetUp();
+    orgs_ = std::make_unique<config::OrgDirectory>(std::vector<config::Org>{org_});
     state_.session_status = "Active";
-    state_.participants.push_back({"custom", "end-user-1", "EndUser", "", 1});
-    state_.rep_availability = [this](const std::string& user_id) {
-      auto it = presence_.find(user_id);
-      return it == presence_.end() ? domain::RepAvailability{} : it->second;
-    };
-    state_.waiting_in_queue = [](const std::string&) { return 0; };
-    state_.next_record_id = [this](const std::string& prefix) {
-      return util::RecordId(prefix, ++ids_[prefix]);
-    };
   }
 
   static domain::RoutingRequest Pending(const std::string& event_id, int64_t deadline) {
@@ -98,22 +50,11 @@ class RoutingSchedulerDecidePassTest : public ::testing::Test {
     request.deadline = deadline;
     return request;
   }
-  static domain::PendingRouting Psr() {
-    domain::PendingRouting psr;
-    psr.id = kPsr;
-    psr.queue_id = kQueue;
-    psr.routing_correlation_id = "corr-1";
-    return psr;
-  }
-
   Result<ConversationChange> Pass(int64_t now_ms = kNow) {
     return RoutingScheduler::DecidePass(*orgs_, state_, now_ms);
   }
 
   std::unique_ptr<config::OrgDirectory> orgs_;
-  ConversationState state_;
-  std::map<std::string, domain::RepAvailability> presence_;
-  std::map<std::string, uint64_t> ids_;
 };
 
 TEST_F(RoutingSchedulerDecidePassTest, AConversationOfAnUnknownOrgOrDefinitionFails) {
@@ -121,7 +62,7 @@ TEST_F(RoutingSchedulerDecidePassTest, AConversationOfAnUnknownOrgOrDefinitionFa
   auto unknown_org = Pass();
   ASSERT_FALSE(unknown_org.ok());
   EXPECT_EQ(unknown_org.error().code, 500);
-  state_.org_id = kOrg;
+  state_.org_id = kOrgId;
   state_.channel_definition = "Gone_Def";
   auto unknown_definition = Pass();
   ASSERT_FALSE(unknown_definition.ok());
@@ -188,7 +129,7 @@ TEST_F(RoutingSchedulerDecidePassTest, OnlyPendingRequestsFail) {
 
 TEST_F(RoutingSchedulerDecidePassTest, AnUnassignedPsrGoesToAnAvailableRep) {
   state_.session_status = "Waiting";
-  state_.psrs = {Psr()};
+  state_.psrs = {QueuePsr()};
   presence_[kBob] = {true, 5, 0};
   auto change = Pass();
   ASSERT_TRUE(change.ok());
@@ -203,7 +144,7 @@ TEST_F(RoutingSchedulerDecidePassTest, AnUnassignedPsrGoesToAnAvailableRep) {
 
 TEST_F(RoutingSchedulerDecidePassTest, AnUnassignedPsrWithNobodyAvailableWaitsSilently) {
   state_.session_status = "Waiting";
-  state_.psrs = {Psr()};
+  state_.psrs = {QueuePsr()};
   auto change = Pass();
   ASSERT_TRUE(change.ok());
   EXPECT_TRUE(change->works.empty());
@@ -211,7 +152,7 @@ TEST_F(RoutingSchedulerDecidePassTest, AnUnassignedPsrWithNobodyAvailableWaitsSi
 }
 
 TEST_F(RoutingSchedulerDecidePassTest, FailsExpiredRequestsAndAssignsInOnePass) {
-  state_.psrs = {Psr()};
+  state_.psrs = {QueuePsr()};
   state_.routing_requests = {Pending("event-1", kNow - 5)};
   presence_[kAlice] = {true, 5, 0};
   auto change = Pass();
@@ -228,31 +169,14 @@ TEST_F(RoutingSchedulerDecidePassTest, FailsExpiredRequestsAndAssignsInOnePass) 
 class RoutingSchedulerStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    orgs_ = std::make_shared<const config::OrgDirectory>(std::vector<config::Org>{MakeOrg()});
+    orgs_ =
+        std::make_shared<const config::OrgDirectory>(std::vector<config::Org>{MakeRoutingOrg()});
     store_ =
         std::make_unique<store::SqliteStore>(dir_.path(), config::Durability::kNormal, nullptr);
   }
 
   std::string NewConversation(const std::string& end_user = "end-user-1") {
-    store::InboundWrite write;
-    write.org_id = kOrg;
-    write.channel_id = "0Mj000000000001";
-    write.channel_address = "addr-1";
-    write.channel_definition = "P_Def";
-    write.end_user_client_id = end_user;
-    write.request_id = "req-" + end_user;
-    write.entry_id = "e-1";
-    write.entry_type = "Message";
-    write.client_timestamp = kNow;
-    write.received_at_ms = kNow;
-    write.payload_json = R"({"id":"e-1","entryType":"Message"})";
-    std::promise<Result<store::InboundWriteResult>> promise;
-    auto future = promise.get_future();
-    store_->SubmitInbound(std::move(write), [&promise](Result<store::InboundWriteResult> result) {
-      promise.set_value(std::move(result));
-    });
-    EXPECT_EQ(future.wait_for(kWait), std::future_status::ready);
-    auto result = future.get();
+    auto result = SubmitInboundAndWait(*store_, EndUserMessage(kOrgId, end_user, kNow));
     EXPECT_TRUE(result.ok());
     return result.ok() ? result->conversation_identifier : "";
   }
@@ -260,55 +184,37 @@ class RoutingSchedulerStoreTest : public ::testing::Test {
   // Opens an unassigned PSR on the conversation, as a waiting Salesforce-owned routing would.
   void OpenPsr(const std::string& conversation, const std::string& psr_id = kPsr,
                int64_t created_at = kNow) {
-    std::promise<Result<ConversationChange>> promise;
-    auto future = promise.get_future();
-    store_->SubmitConversationChange(
-        conversation,
+    auto result = SubmitChangeAndWait(
+        *store_, conversation,
         [psr_id, created_at](const ConversationState&) -> Result<ConversationChange> {
           ConversationChange change;
-          domain::PendingRouting psr;
+          domain::PendingRouting psr = QueuePsr();
           psr.id = psr_id;
-          psr.queue_id = kQueue;
           psr.routing_correlation_id = "corr-" + psr_id;
           psr.created_at = created_at;
           change.psrs.push_back(psr);
           change.session_status = "Waiting";
           return change;
-        },
-        [&promise](Result<ConversationChange> result) { promise.set_value(std::move(result)); });
-    ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
-    ASSERT_TRUE(future.get().ok());
+        });
+    ASSERT_TRUE(result.ok());
   }
 
   void SetPresence(const std::string& user, bool online, int capacity) {
-    std::promise<domain::Status> promise;
-    auto future = promise.get_future();
-    store_->SetRepPresence(kOrg, user, online, capacity, kNow,
-                           [&promise](domain::Status status) { promise.set_value(status); });
-    ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
-    ASSERT_TRUE(future.get().ok());
+    ASSERT_TRUE(SetRepPresenceAndWait(*store_, kOrgId, user, online, capacity, kNow).ok());
   }
 
   int RunPass() {
-    std::promise<Result<int>> promise;
-    auto future = promise.get_future();
     const config::OrgDirectory& orgs = *orgs_;
-    store_->SubmitRoutingPass(
-        kNow,
-        [&orgs](const ConversationState& state) {
-          return RoutingScheduler::DecidePass(orgs, state, kNow);
-        },
-        [&promise](Result<int> result) { promise.set_value(std::move(result)); });
-    EXPECT_EQ(future.wait_for(kWait), std::future_status::ready);
-    auto result = future.get();
+    auto result = SubmitRoutingPassAndWait(*store_, kNow, [&orgs](const ConversationState& state) {
+      return RoutingScheduler::DecidePass(orgs, state, kNow);
+    });
     EXPECT_TRUE(result.ok());
     return result.ok() ? *result : -1;
   }
 
   boost::json::array AgentWork(const std::string& conversation) {
-    auto view = store_->GetConversation(conversation);
-    EXPECT_TRUE(view.ok());
-    return view.ok() ? view->at("agentWork").as_array() : boost::json::array();
+    const boost::json::object view = ConversationView(*store_, conversation);
+    return view.contains("agentWork") ? view.at("agentWork").as_array() : boost::json::array();
   }
 
   util::TempDir dir_;
@@ -358,8 +264,8 @@ TEST_F(RoutingSchedulerStoreTest, StartRunsAPassOnTheExecutor) {
   OpenPsr(conversation);
   SetPresence(kAlice, true, 2);
   boost::asio::io_context io;
-  auto scheduler =
-      std::make_unique<RoutingScheduler>(io.get_executor(), store_.get(), orgs_, &clock_);
+  auto scheduler = std::make_unique<RoutingScheduler>(io.get_executor(), store_.get(), store_.get(),
+                                                      orgs_, &clock_);
   boost::asio::post(io, [&scheduler] { scheduler->Start(); });
   std::thread runner([&io] { io.run(); });
   const auto deadline = std::chrono::steady_clock::now() + kWait;

@@ -117,6 +117,7 @@ int Serve(const ServeOptions& options) {
   auth::TokenSigner signer(startup.token_secret);
   store::SqliteStore store(startup.data_dir, server_config.durability, &faults);
   store.SetEventRetention(server_config.event_retention_ms);
+  store.SetClock(&clock);
   store::AttachmentFiles attachments(startup.data_dir);
 
   api::AppContext context;
@@ -147,7 +148,7 @@ int Serve(const ServeOptions& options) {
     boost::asio::post(executor, std::move(task));
   });
   // The router's routing pass: waiting work, presence changes, partner routing deadlines.
-  api::RoutingScheduler routing(context.executor, &store, context.orgs, &clock);
+  api::RoutingScheduler routing(context.executor, &store, &store, context.orgs, &clock);
   context.routing = &routing;
   routing.Start();
   server.Listen();

@@ -134,12 +134,13 @@ Result<ConversationChange> RepEnd(const ConversationState& state, const RepConte
   if (auto status = CheckRep(state, context); !status.ok()) return status.error();
   ConversationChange change;
   change.left_time = context.now_ms;
+  // Everyone but the end user leaves (a conference's other reps, a bot), each reported.
   for (const auto& participant : state.participants) {
     if (participant.role == "EndUser") continue;
     change.left.emplace_back(participant.subject, participant.role);
-  }
-  if (state.FindParticipant(context.rep->id, "Agent") != nullptr) {
-    change.events.push_back(ParticipantChanged(state, context, "remove"));
+    change.events.push_back(ParticipantChangedEvent(
+        state, OriginOf(context), "remove",
+        {participant.app_type, participant.subject, participant.role}, participant.display_name));
   }
   EndSessionRouting(state, OriginOf(context), change);
   change.session_status = "Ended";

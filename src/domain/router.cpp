@@ -11,37 +11,50 @@ namespace {
 
 constexpr double kNewWorkLoad = 1.0;
 
-// The rep the router picks for `psr`, or nullptr.
-const config::User* PickRep(const ConversationState& state, const config::Org& org,
-                            const PendingRouting& psr) {
-  if (!state.rep_availability) return nullptr;
-  std::set<std::string> declined;
-  for (const auto& work : state.works) {
-    if (work.psr_id == psr.id && work.status == "Declined") declined.insert(work.user_id);
-    // A rep already working on this session is not offered it again.
-    if (work.active() && !work.user_id.empty()) declined.insert(work.user_id);
-  }
+// The best available rep among those `eligible` accepts: online, Partner Messaging, free capacity
+// for the new work, not `excluded`; the lowest load ratio wins, ties go to the smaller user id.
+template <typename Eligible>
+const config::User* BestRep(const ConversationState& state, const config::Org& org,
+                            const std::set<std::string>& excluded, Eligible eligible) {
   const config::User* best = nullptr;
   double best_ratio = 0;
   for (const auto& user : org.users) {
-    if (!user.partner_messaging || declined.count(user.id) > 0) continue;
-    if (!psr.target_user.empty()) {
-      if (user.id != psr.target_user) continue;
-    } else if (std::find(user.queues.begin(), user.queues.end(), psr.queue_id) ==
-               user.queues.end()) {
-      continue;
-    }
+    if (!user.partner_messaging || excluded.count(user.id) > 0 || !eligible(user)) continue;
     const RepAvailability availability = state.rep_availability(user.id);
     if (!availability.online || availability.capacity <= 0) continue;
     if (availability.capacity - availability.load < kNewWorkLoad) continue;
     const double ratio = availability.load / availability.capacity;
-    // org.users is in configuration order; ties go to the smaller user id.
     if (best == nullptr || ratio < best_ratio || (ratio == best_ratio && user.id < best->id)) {
       best = &user;
       best_ratio = ratio;
     }
   }
   return best;
+}
+
+// The rep the router picks for `psr`, or nullptr: the rep it names if available, else (and for
+// a flow's rep, as its fallback) the best rep of its queue.
+const config::User* PickRep(const ConversationState& state, const config::Org& org,
+                            const PendingRouting& psr) {
+  if (!state.rep_availability) return nullptr;
+  // Reps who declined this PSR, or whose work from it the partner cancelled, are not offered it
+  // again; nor is a rep already working the session.
+  std::set<std::string> excluded;
+  for (const auto& work : state.works) {
+    if (work.psr_id == psr.id && (work.status == "Declined" || work.status == "Canceled")) {
+      excluded.insert(work.user_id);
+    }
+    if (work.active() && !work.user_id.empty()) excluded.insert(work.user_id);
+  }
+  if (!psr.target_user.empty()) {
+    const config::User* named = BestRep(
+        state, org, excluded, [&](const config::User& user) { return user.id == psr.target_user; });
+    if (named != nullptr || psr.queue_id.empty()) return named;
+  }
+  if (psr.queue_id.empty()) return nullptr;
+  return BestRep(state, org, excluded, [&](const config::User& user) {
+    return std::find(user.queues.begin(), user.queues.end(), psr.queue_id) != user.queues.end();
+  });
 }
 
 }  // namespace
@@ -67,28 +80,31 @@ Result<PendingRouting> ResolveRouting(const config::Org& org,
     psr.target_user = org.FindUser(resolved.user_id)->id;
     return psr;
   }
+  // The queue given (a flow's fallback queue) must exist.
+  if (!resolved.queue_id.empty()) {
+    const config::Queue* queue = org.FindQueue(resolved.queue_id);
+    if (queue == nullptr) return Error::Of(10032, "no queue " + resolved.queue_id);
+    psr.queue_id = queue->id;
+  }
   if (!resolved.flow_id.empty()) {
     const config::Flow* flow = org.FindFlow(resolved.flow_id);
     if (flow == nullptr) return Error::Of(10024, "no flow " + resolved.flow_id);
     psr.flow_id = flow->id;
+    // A flow's rule decides; a rep it names who is not available leaves the work to the
+    // fallback queue (kept on the PSR); a flow without a rule routes to the fallback queue.
     if (!flow->target_bot.empty()) {
       psr.target_bot = flow->target_bot;
-      return psr;
-    }
-    if (!flow->target_user.empty()) {
+    } else if (!flow->target_user.empty()) {
       psr.target_user = flow->target_user;
-      return psr;
-    }
-    if (!flow->target_queue.empty()) {
+    } else if (!flow->target_queue.empty()) {
       psr.queue_id = flow->target_queue;
-      return psr;
     }
-    // The flow routes nowhere: its fallback queue takes the work.
+    if (psr.target_bot.empty() && psr.target_user.empty() && psr.queue_id.empty()) {
+      return Error::Of(10024, "the flow has no rule and no fallback queue");
+    }
+    return psr;
   }
-  if (resolved.queue_id.empty()) return Error::Of(10024, "the flow has no fallback queue");
-  const config::Queue* queue = org.FindQueue(resolved.queue_id);
-  if (queue == nullptr) return Error::Of(10032, "no queue " + resolved.queue_id);
-  psr.queue_id = queue->id;
+  if (psr.queue_id.empty()) return Error::Of(10030, "nothing to route to");
   return psr;
 }
 
@@ -159,7 +175,7 @@ void OpenPendingRouting(const ConversationState& state, const EventOrigin& origi
 bool AssignPendingRouting(const ConversationState& state, const EventOrigin& origin,
                           ConversationChange& change, bool report_queue_position) {
   const PendingRouting* psr = UnassignedPsr(state);
-  if (psr == nullptr) return false;
+  if (psr == nullptr || state.session_status == "Ended") return false;
   AgentWork work;
   if (!psr->target_bot.empty()) {
     const config::Bot* bot = origin.org->FindBot(psr->target_bot);
@@ -167,7 +183,8 @@ bool AssignPendingRouting(const ConversationState& state, const EventOrigin& ori
     // As for reps: a bot that declined this PSR, or already works the session, is not offered it.
     for (const auto& other : state.works) {
       if (other.bot_id != bot->id) continue;
-      if ((other.psr_id == psr->id && other.status == "Declined") || other.active()) return false;
+      const bool refused = other.status == "Declined" || other.status == "Canceled";
+      if ((other.psr_id == psr->id && refused) || other.active()) return false;
     }
     work.bot_id = bot->id;
     work.context_type = "Chatbot";

@@ -4,118 +4,40 @@
 // of a new session. States are built by hand; rep presence comes from a map.
 #include "domain/router.h"
 
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <boost/json.hpp>
 
+#include "domain/routing_test_support.h"
 #include "util/ids.h"
 
 namespace interactiond::domain {
 namespace {
 
-constexpr char kQueue1[] = "00G000000000001";
-constexpr char kQueue2[] = "00G000000000002";
+using namespace testing;  // NOLINT(google-build-using-namespace): test fixtures only
+
 constexpr char kFlowToQueue2[] = "300000000000001";
 constexpr char kFlowToBob[] = "300000000000002";
 constexpr char kFlowToBot[] = "300000000000003";
 constexpr char kFlowToNowhere[] = "300000000000004";
-constexpr char kAlice[] = "005000000000001";  // queue 1
-constexpr char kBob[] = "005000000000002";    // queue 1
-constexpr char kCarol[] = "005000000000003";  // queue 1, no Partner Messaging
-constexpr char kDan[] = "005000000000004";    // queue 2
-constexpr char kBot[] = "1JZ000000000001";
+constexpr char kDan[] = "005000000000004";  // queue 2
 constexpr char kInactiveBot[] = "1JZ000000000002";
-constexpr int64_t kNow = 1'700'000'000'123;
 
-class RouterFixture : public ::testing::Test {
+// The routing org with a second queue (Dan's), flows to it, to Bob, to the bot and to nowhere,
+// and an inactive bot.
+class RouterFixture : public RoutingTest {
  protected:
   void SetUp() override {
-    org_.id = "00D000000000001";
-    config::ChannelDefinition definition;
-    definition.developer_name = "P_Def";
-    definition.custom_platform_event = "P_Event__e";
-    org_.channel_definitions.push_back(definition);
-    config::MessagingChannel channel;
-    channel.id = "0Mj000000000001";
-    channel.channel_address_identifier = "addr-1";
-    channel.channel_definition = "P_Def";
-    channel.default_queue = kQueue1;
-    org_.channels.push_back(channel);
-    org_.queues = {{kQueue1, "Queue 1"}, {kQueue2, "Queue 2"}};
+    RoutingTest::SetUp();
+    org_.queues = {{kQueue, "Queue 1"}, {kQueue2, "Queue 2"}};
     org_.flows = {{kFlowToQueue2, "To queue 2", kQueue2, "", ""},
                   {kFlowToBob, "To Bob", "", kBob, ""},
                   {kFlowToBot, "To the bot", "", "", kBot},
                   {kFlowToNowhere, "Nowhere", "", "", ""}};
-    org_.users = {User(kAlice, "Alice", {kQueue1}), User(kBob, "Bob", {kQueue1}),
-                  User(kCarol, "Carol", {kQueue1}), User(kDan, "Dan", {kQueue2})};
-    org_.users[2].partner_messaging = false;
-    org_.bots = {{kBot, "Helper", "P_Bot", true}, {kInactiveBot, "Sleeper", "P_Bot", false}};
-    org_.bot_integrations = {{"P_Bot", "P_App", "P_Bot_Event__e"}};
-
-    origin_.org = &org_;
-    origin_.definition = &org_.channel_definitions[0];
-    origin_.created_by_id = kAlice;
-    origin_.sender = {"conversation", kAlice, "System"};
-    origin_.sender_display_name = "System";
-    origin_.now_ms = kNow;
-
-    state_.conversation_identifier = "11111111-2222-4333-8444-555555555555";
-    state_.org_id = org_.id;
-    state_.channel_address = "addr-1";
-    state_.channel_definition = "P_Def";
-    state_.end_user_client_id = "end-user-1";
-    state_.session_id = "0Mw8c0000000001";
-    state_.session_status = "New";
-    state_.participants.push_back({"custom", "end-user-1", "EndUser", "", 1});
-    state_.rep_availability = [this](const std::string& user_id) {
-      auto it = presence_.find(user_id);
-      return it == presence_.end() ? RepAvailability{} : it->second;
-    };
-    state_.waiting_in_queue = [this](const std::string& queue_id) {
-      queried_queue_ = queue_id;
-      return waiting_;
-    };
-    state_.next_record_id = [this](const std::string& prefix) {
-      return util::RecordId(prefix, ++ids_[prefix]);
-    };
-  }
-
-  static config::User User(const std::string& id, const std::string& name,
-                           std::vector<std::string> queues) {
-    config::User user;
-    user.id = id;
-    user.name = name;
-    user.queues = std::move(queues);
-    return user;
-  }
-
-  void Online(const std::string& user_id, int capacity = 5, double load = 0) {
-    presence_[user_id] = {true, capacity, load};
-  }
-
-  PendingRouting QueuePsr(const std::string& queue = kQueue1) {
-    PendingRouting psr;
-    psr.id = "0JR8c0000000100";
-    psr.queue_id = queue;
-    psr.routing_correlation_id = "corr-1";
-    psr.created_at = kNow - 1000;
-    return psr;
-  }
-
-  AgentWork Work(const std::string& id, const std::string& user, const std::string& status,
-                 const std::string& psr_id) {
-    AgentWork work;
-    work.id = id;
-    work.user_id = user;
-    work.context_type = "Agent";
-    work.status = status;
-    work.session_id = state_.session_id;
-    work.psr_id = psr_id;
-    work.queue_id = kQueue1;
-    return work;
+    org_.users.push_back(MakeUser(kDan, "Dan", {kQueue2}));
+    org_.bots.push_back({kInactiveBot, "Sleeper", "P_Bot", false});
   }
 
   // The rep the router assigns the state's open PSR to ("" when nobody).
@@ -125,24 +47,6 @@ class RouterFixture : public ::testing::Test {
     EXPECT_EQ(change.works.size(), 1u);
     return change.works.empty() ? "" : change.works[0].user_id;
   }
-
-  static boost::json::object Entry(const events::OutboundEvent& event) {
-    return boost::json::parse(*event.payload).at("payload").at("entryPayload").as_object();
-  }
-
-  static std::vector<std::string> EntryTypes(const ConversationChange& change) {
-    std::vector<std::string> types;
-    for (const auto& event : change.events) types.push_back(event.entry_type);
-    return types;
-  }
-
-  config::Org org_;
-  EventOrigin origin_;
-  ConversationState state_;
-  std::map<std::string, RepAvailability> presence_;
-  std::map<std::string, uint64_t> ids_;
-  int waiting_ = 0;
-  std::string queried_queue_;
 };
 
 // --- AgentWork (routing_state.h) ----------------------------------------------------------------
@@ -205,30 +109,36 @@ TEST_F(RouterResolveTest, AnUnknownQueueIs10032) {
 }
 
 TEST_F(RouterResolveTest, AnUnknownFlowIs10024) {
-  EXPECT_EQ(CodeOf({kQueue1, "300000000000999", ""}), 10024);
+  EXPECT_EQ(CodeOf({kQueue, "300000000000999", ""}), 10024);
 }
 
 TEST_F(RouterResolveTest, AFlowToAQueueResolvesToItsQueueNotTheFallback) {
-  auto psr = Resolve({kQueue1, kFlowToQueue2, ""});
+  auto psr = Resolve({kQueue, kFlowToQueue2, ""});
   ASSERT_TRUE(psr.ok());
   EXPECT_EQ(psr->queue_id, kQueue2);
   EXPECT_EQ(psr->flow_id, kFlowToQueue2);
 }
 
-TEST_F(RouterResolveTest, AFlowToAUserResolvesToThatRep) {
-  auto psr = Resolve({kQueue1, kFlowToBob, ""});
+// A flow's rep or bot decides; the flow's fallback queue stays on the PSR for when the rep is not
+// available.
+TEST_F(RouterResolveTest, AFlowToAUserResolvesToThatRepKeepingTheFallbackQueue) {
+  auto psr = Resolve({kQueue, kFlowToBob, ""});
   ASSERT_TRUE(psr.ok());
   EXPECT_EQ(psr->target_user, kBob);
-  EXPECT_EQ(psr->queue_id, "");
+  EXPECT_EQ(psr->queue_id, kQueue);
   EXPECT_EQ(psr->flow_id, kFlowToBob);
 }
 
 TEST_F(RouterResolveTest, AFlowToABotResolvesToThatBot) {
-  auto psr = Resolve({kQueue1, kFlowToBot, ""});
+  auto psr = Resolve({kQueue, kFlowToBot, ""});
   ASSERT_TRUE(psr.ok());
   EXPECT_EQ(psr->target_bot, kBot);
   EXPECT_EQ(psr->target_user, "");
-  EXPECT_EQ(psr->queue_id, "");
+  EXPECT_EQ(psr->queue_id, kQueue);
+}
+
+TEST_F(RouterResolveTest, AnUnknownFallbackQueueIs10032) {
+  EXPECT_EQ(CodeOf({"00G000000000099", kFlowToBob, ""}), 10032);
 }
 
 TEST_F(RouterResolveTest, AFlowThatRoutesNowhereUsesItsFallbackQueue) {
@@ -257,7 +167,7 @@ TEST_F(RouterResolveTest, NoTargetUsesTheChannelsDefaultFlowFirst) {
 TEST_F(RouterResolveTest, NoTargetUsesTheChannelsDefaultQueueWithoutADefaultFlow) {
   auto psr = Resolve({});
   ASSERT_TRUE(psr.ok());
-  EXPECT_EQ(psr->queue_id, kQueue1);
+  EXPECT_EQ(psr->queue_id, kQueue);
   EXPECT_EQ(psr->flow_id, "");
 }
 
@@ -286,6 +196,33 @@ class RouterAssignTest : public RouterFixture {
     state_.session_status = "Waiting";
     state_.psrs = {QueuePsr()};
   }
+
+  // Who gets the open PSR when Alice (idle) and Bob (busier) are online and Alice has work of
+  // `status` on the session for `psr_id`: Bob when that work rules Alice out.
+  std::string AssignedWhileAliceHasWork(const std::string& status, const std::string& psr_id) {
+    Online(kAlice);
+    Online(kBob, 5, 4);
+    state_.works = {Work("0Bz8c0000000050", kAlice, status, psr_id)};
+    return Assigned();
+  }
+
+  // Makes the open PSR one for that rep or bot only (no queue).
+  void TargetPsrAtUser(const std::string& user) {
+    state_.psrs[0].queue_id.clear();
+    state_.psrs[0].target_user = user;
+  }
+  void TargetPsrAtBot(const std::string& bot) {
+    state_.psrs[0].queue_id.clear();
+    state_.psrs[0].target_bot = bot;
+  }
+
+  // Assigning (with queue positions asked for) assigns nobody and reports nothing.
+  void ExpectNothingAssignedOrReported() {
+    ConversationChange change;
+    EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
+    EXPECT_TRUE(change.works.empty());
+    EXPECT_TRUE(change.events.empty());
+  }
 };
 
 TEST_F(RouterAssignTest, CreatesAssignedWorkFromThePsrAndReportsIt) {
@@ -302,7 +239,7 @@ TEST_F(RouterAssignTest, CreatesAssignedWorkFromThePsrAndReportsIt) {
   EXPECT_EQ(work.status, "Assigned");
   EXPECT_EQ(work.session_id, state_.session_id);
   EXPECT_EQ(work.psr_id, "0JR8c0000000100");
-  EXPECT_EQ(work.queue_id, kQueue1);
+  EXPECT_EQ(work.queue_id, kQueue);
   EXPECT_EQ(work.routing_type, "Transfer");
   EXPECT_EQ(work.routing_correlation_id, "corr-1");
   EXPECT_EQ(work.created_at, kNow);
@@ -363,38 +300,25 @@ TEST_F(RouterAssignTest, EqualRatiosGoToTheSmallestUserId) {
 }
 
 TEST_F(RouterAssignTest, SkipsRepsWhoDeclinedThisPsr) {
-  Online(kAlice);
-  Online(kBob, 5, 4);
-  state_.works = {Work("0Bz8c0000000050", kAlice, "Declined", state_.psrs[0].id)};
-  EXPECT_EQ(Assigned(), kBob);
+  EXPECT_EQ(AssignedWhileAliceHasWork("Declined", kPsr), kBob);
 }
 
 TEST_F(RouterAssignTest, ADeclineOfAnotherPsrDoesNotSkipTheRep) {
-  Online(kAlice);
-  state_.works = {Work("0Bz8c0000000050", kAlice, "Declined", "0JR8c0000000001")};
-  EXPECT_EQ(Assigned(), kAlice);
+  EXPECT_EQ(AssignedWhileAliceHasWork("Declined", "0JR8c0000000001"), kAlice);
 }
 
 TEST_F(RouterAssignTest, SkipsRepsAlreadyWorkingTheSession) {
-  Online(kAlice);
-  Online(kBob, 5, 4);
-  state_.works = {Work("0Bz8c0000000050", kAlice, "Opened", "")};
-  EXPECT_EQ(Assigned(), kBob);
+  EXPECT_EQ(AssignedWhileAliceHasWork("Opened", ""), kBob);
 }
 
 TEST_F(RouterAssignTest, ARepWhoseEarlierWorkClosedMayBeOfferedAgain) {
-  Online(kAlice);
-  state_.works = {Work("0Bz8c0000000050", kAlice, "Closed", "0JR8c0000000001")};
-  EXPECT_EQ(Assigned(), kAlice);
+  EXPECT_EQ(AssignedWhileAliceHasWork("Closed", "0JR8c0000000001"), kAlice);
 }
 
 TEST_F(RouterAssignTest, APsrWithActiveWorkIsNotAssignedAgain) {
   Online(kBob);
   state_.works = {Work("0Bz8c0000000050", kAlice, "Assigned", state_.psrs[0].id)};
-  ConversationChange change;
-  EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
-  EXPECT_TRUE(change.works.empty());
-  EXPECT_TRUE(change.events.empty());
+  ExpectNothingAssignedOrReported();
 }
 
 TEST_F(RouterAssignTest, NoOpenPsrAssignsNothing) {
@@ -412,26 +336,20 @@ TEST_F(RouterAssignTest, WithoutPresenceNobodyIsPicked) {
 }
 
 TEST_F(RouterAssignTest, APsrForAUserGoesOnlyToThatRepWhateverTheirQueues) {
-  state_.psrs[0].queue_id.clear();
-  state_.psrs[0].target_user = kDan;
+  TargetPsrAtUser(kDan);
   Online(kAlice);
   Online(kDan, 5, 3);
   EXPECT_EQ(Assigned(), kDan);
 }
 
 TEST_F(RouterAssignTest, APsrForAnUnavailableUserWaitsWithoutAQueuePosition) {
-  state_.psrs[0].queue_id.clear();
-  state_.psrs[0].target_user = kDan;
+  TargetPsrAtUser(kDan);
   Online(kAlice);
-  ConversationChange change;
-  EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
-  EXPECT_TRUE(change.works.empty());
-  EXPECT_TRUE(change.events.empty());
+  ExpectNothingAssignedOrReported();
 }
 
 TEST_F(RouterAssignTest, ABotPsrGoesToTheBotAndIsReportedToTheBotsTopicToo) {
-  state_.psrs[0].queue_id.clear();
-  state_.psrs[0].target_bot = kBot;
+  TargetPsrAtBot(kBot);
   Online(kAlice);
   ConversationChange change;
   ASSERT_TRUE(AssignPendingRouting(state_, origin_, change, true));
@@ -450,25 +368,14 @@ TEST_F(RouterAssignTest, ABotPsrGoesToTheBotAndIsReportedToTheBotsTopicToo) {
 }
 
 TEST_F(RouterAssignTest, ABotThatDeclinedThePsrIsNotOfferedItAgain) {
-  state_.psrs[0].queue_id.clear();
-  state_.psrs[0].target_bot = kBot;
-  AgentWork declined = Work("0Bz8c0000000050", "", "Declined", state_.psrs[0].id);
-  declined.bot_id = kBot;
-  declined.context_type = "Chatbot";
-  state_.works = {declined};
-  ConversationChange change;
-  EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
-  EXPECT_TRUE(change.works.empty());
-  EXPECT_TRUE(change.events.empty());
+  TargetPsrAtBot(kBot);
+  state_.works = {BotWork("0Bz8c0000000050", "Declined", state_.psrs[0].id)};
+  ExpectNothingAssignedOrReported();
 }
 
 TEST_F(RouterAssignTest, AnInactiveBotIsNotAssigned) {
-  state_.psrs[0].queue_id.clear();
-  state_.psrs[0].target_bot = kInactiveBot;
-  ConversationChange change;
-  EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
-  EXPECT_TRUE(change.works.empty());
-  EXPECT_TRUE(change.events.empty());
+  TargetPsrAtBot(kInactiveBot);
+  ExpectNothingAssignedOrReported();
 }
 
 TEST_F(RouterAssignTest, NobodyAvailableReportsTheQueuePositionBehindTheWaitingSessions) {
@@ -476,7 +383,7 @@ TEST_F(RouterAssignTest, NobodyAvailableReportsTheQueuePositionBehindTheWaitingS
   ConversationChange change;
   EXPECT_FALSE(AssignPendingRouting(state_, origin_, change, true));
   EXPECT_TRUE(change.works.empty());
-  EXPECT_EQ(queried_queue_, kQueue1);
+  EXPECT_EQ(queried_queue_, kQueue);
   ASSERT_EQ(change.events.size(), 1u);
   EXPECT_EQ(change.events[0].entry_type, "QueuePosition");
   const auto entry = Entry(change.events[0]);
@@ -545,7 +452,7 @@ class RouterOpenTest : public RouterFixture {
   }
   static PendingRouting Unopened() {
     PendingRouting psr;
-    psr.queue_id = kQueue1;
+    psr.queue_id = kQueue;
     psr.routing_correlation_id = "corr-2";
     return psr;
   }
@@ -660,7 +567,7 @@ TEST_F(RouterNewSessionTest, OpensAPsrToTheChannelsDefaultQueue) {
   Online(kAlice);
   const ConversationChange change = Route();
   ASSERT_EQ(change.psrs.size(), 1u);
-  EXPECT_EQ(change.psrs[0].queue_id, kQueue1);
+  EXPECT_EQ(change.psrs[0].queue_id, kQueue);
   EXPECT_EQ(change.psrs[0].routing_type, "Initial");
   EXPECT_TRUE(util::IsUuid(change.psrs[0].routing_correlation_id));
   EXPECT_EQ(change.session_status, "Waiting");
@@ -725,5 +632,17 @@ TEST_F(RouterNewSessionTest, AnEndedSessionIsNotRouted) {
   EXPECT_TRUE(Route().psrs.empty());
 }
 
+TEST_F(RouterAssignTest, AFlowsRepWhoIsNotAvailableLeavesTheWorkToTheFallbackQueue) {
+  PendingRouting psr = QueuePsr();
+  psr.target_user = kBob;  // offline
+  state_.psrs = {psr};
+  Online(kAlice);
+  ConversationChange change;
+  ASSERT_TRUE(AssignPendingRouting(state_, origin_, change, true));
+  ASSERT_EQ(change.works.size(), 1u);
+  EXPECT_EQ(change.works[0].user_id, kAlice);
+}
+
 }  // namespace
+
 }  // namespace interactiond::domain

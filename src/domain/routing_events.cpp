@@ -28,6 +28,7 @@ events::OutboundEvent RoutingWorkResultEvent(const ConversationState& state,
   payload["entryType"] = "RoutingWorkResult";
   payload["id"] = id;
   payload["workType"] = work_type;
+  payload["conversationId"] = state.conversation_identifier;
   payload["workId"] = work.id;
   payload["workTargetId"] = work.session_id;
   payload["agentSessionId"] = OrNull(work.user_id);

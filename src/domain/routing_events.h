@@ -17,7 +17,8 @@
 
 namespace interactiond::domain {
 
-// RoutingWorkResult {workType, workId, workTargetId (the session), agentSessionId (the rep),
+// RoutingWorkResult {workType, conversationId, workId, workTargetId (the session), agentSessionId
+// (the rep),
 // botId, queueId, routingType, errorMessages}. `work_type`: Assigned | Accepted | Declined |
 // Cancelled | Closed | Transferred | TransferError.
 events::OutboundEvent RoutingWorkResultEvent(const ConversationState& state,

@@ -4,77 +4,52 @@
 #include "domain/routing_events.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "domain/routing_test_support.h"
 #include "util/ids.h"
 
 namespace interactiond::domain {
 namespace {
 
-constexpr char kConversation[] = "11111111-2222-4333-8444-555555555555";
-constexpr char kSession[] = "0Mw8c0000000001";
-constexpr char kQueue[] = "00G000000000001";
-constexpr char kAlice[] = "005000000000001";
-constexpr char kBot[] = "1JZ000000000001";
-constexpr int64_t kNow = 1'700'000'000'123;
+using namespace testing;  // NOLINT(google-build-using-namespace): test fixtures only
 
-class RoutingEventTest : public ::testing::Test {
+// An Active session; the definition names its event type and payload fields; work_ is Alice's
+// Opened transfer work.
+class RoutingEventTest : public RoutingTest {
  protected:
   void SetUp() override {
-    org_.id = "00D000000000001";
-    config::ChannelDefinition definition;
-    definition.developer_name = "P_Def";
-    definition.custom_platform_event = "P_Event__e";
-    definition.event_type_field = "Type__c";
-    definition.payload_field = "Body__c";
-    org_.channel_definitions.push_back(definition);
-    org_.bots = {{kBot, "Helper", "P_Bot", true}};
-    org_.bot_integrations = {{"P_Bot", "P_App", "P_Bot_Event__e"}};
-
-    origin_.org = &org_;
-    origin_.definition = &org_.channel_definitions[0];
-    origin_.created_by_id = "005000000000009";
-    origin_.sender = {"conversation", "005000000000009", "System"};
-    origin_.sender_display_name = "System";
-    origin_.now_ms = kNow;
-
-    state_.conversation_identifier = kConversation;
-    state_.org_id = org_.id;
-    state_.channel_address = "addr-1";
-    state_.channel_definition = "P_Def";
-    state_.end_user_client_id = "end-user-1";
-    state_.session_id = kSession;
+    RoutingTest::SetUp();
+    org_.channel_definitions[0].event_type_field = "Type__c";
+    org_.channel_definitions[0].payload_field = "Body__c";
     state_.session_status = "Active";
-
-    work_.id = "0Bz8c0000000001";
-    work_.user_id = kAlice;
-    work_.context_type = "Agent";
-    work_.status = "Opened";
-    work_.session_id = kSession;
-    work_.psr_id = "0JR8c0000000001";
-    work_.queue_id = kQueue;
+    work_ = Work("0Bz8c0000000001", kAlice, "Opened", "0JR8c0000000001");
     work_.routing_type = "Transfer";
   }
 
   static boost::json::object Payload(const events::OutboundEvent& event) {
     return boost::json::parse(*event.payload).as_object();
   }
-  static boost::json::object Entry(const events::OutboundEvent& event) {
-    return Payload(event).at("payload").at("entryPayload").as_object();
-  }
 
-  // The fields every Interaction event of the conversation has.
-  void ExpectInteractionEvent(const events::OutboundEvent& event, const std::string& entry_type) {
+  // The fields every event of the conversation on its channel's topic has.
+  void ExpectChannelEvent(const events::OutboundEvent& event) {
     EXPECT_EQ(event.org_id, org_.id);
     EXPECT_EQ(event.topic, "/event/P_Event__e");
-    EXPECT_EQ(event.event_type, "Interaction");
     EXPECT_EQ(event.event_type_field, "Type__c");
     EXPECT_EQ(event.payload_field, "Body__c");
     EXPECT_EQ(event.created_date, kNow);
     EXPECT_EQ(event.created_by_id, "005000000000009");
     EXPECT_EQ(event.conversation_identifier, kConversation);
+  }
+
+  // The fields every Interaction event of the conversation has.
+  void ExpectInteractionEvent(const events::OutboundEvent& event, const std::string& entry_type) {
+    ExpectChannelEvent(event);
+    EXPECT_EQ(event.event_type, "Interaction");
     EXPECT_EQ(event.entry_type, entry_type);
     const auto payload = Payload(event);
     EXPECT_EQ(payload.at("conversationIdentifier"), kConversation);
@@ -88,9 +63,6 @@ class RoutingEventTest : public ::testing::Test {
     EXPECT_EQ(payload.at("payload").at("identifier"), entry.at("id"));
   }
 
-  config::Org org_;
-  EventOrigin origin_;
-  ConversationState state_;
   AgentWork work_;
 };
 
@@ -245,15 +217,9 @@ class RoutingEventRequestedTest : public RoutingEventTest {
 
 TEST_F(RoutingEventRequestedTest, IsARoutingRequestedEventOnTheChannelTopic) {
   const auto event = RoutingRequestedEvent(state_, origin_, Request("queue"));
-  EXPECT_EQ(event.org_id, org_.id);
-  EXPECT_EQ(event.topic, "/event/P_Event__e");
+  ExpectChannelEvent(event);
   EXPECT_EQ(event.event_type, "RoutingRequested");
   EXPECT_EQ(event.entry_type, "RoutingRequested");
-  EXPECT_EQ(event.event_type_field, "Type__c");
-  EXPECT_EQ(event.payload_field, "Body__c");
-  EXPECT_EQ(event.created_date, kNow);
-  EXPECT_EQ(event.created_by_id, "005000000000009");
-  EXPECT_EQ(event.conversation_identifier, kConversation);
   const auto body = Payload(event);
   EXPECT_EQ(body.at("channelAddressIdentifier"), "addr-1");
   EXPECT_EQ(body.at("recipient"),

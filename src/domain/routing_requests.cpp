@@ -163,7 +163,6 @@ Result<ConversationChange> DecideRoute(const ConversationState& state, const Rou
   ConversationChange change;
   // The partner answers a rep's transfer or conference request with this routing.
   for (const auto& pending : state.routing_requests) {
-    if (pending.status != "Pending") continue;
     RoutingRequest completed = pending;
     completed.status = "Completed";
     change.routing_requests.push_back(completed);
@@ -329,13 +328,14 @@ Result<ConversationChange> DecideAgentWork(const ConversationState& state,
   ConversationChange change;
   change.works.push_back(work);
   ReportWorkEvents(state, origin, work, "Assigned", change);
-  // A rep's transfer to this rep, answered by the partner with agentWork.
+  // A rep's transfer to this rep, answered by the partner with agentWork: the window is met; the
+  // partner's /routingResult completes the request (and reports it with its routing type).
   for (const auto& pending : state.routing_requests) {
     if (pending.status != "Pending") continue;
     if (pending.event_id != work.routing_correlation_id && pending.target_id != user->id) continue;
-    RoutingRequest completed = pending;
-    completed.status = "Completed";
-    change.routing_requests.push_back(completed);
+    RoutingRequest answered = pending;
+    answered.status = "Answered";
+    change.routing_requests.push_back(answered);
   }
   if (state.session_status == "New" || state.session_status == "Inactive") {
     change.events.push_back(SessionStatusChangedEvent(state, origin, "Waiting", std::nullopt));
@@ -422,9 +422,7 @@ Result<ConversationChange> DecideRoutingResult(const ConversationState& state,
   }
   ConversationChange change;
   const RoutingRequest* pending = nullptr;
-  for (const auto& each : state.routing_requests) {
-    if (each.status == "Pending") pending = &each;
-  }
+  for (const auto& each : state.routing_requests) pending = &each;  // Pending or Answered
   RoutingOutcome outcome;
   outcome.routing_type = !request.routing_type.empty() ? request.routing_type
                          : pending != nullptr          ? pending->routing_type
@@ -514,6 +512,13 @@ Result<ConversationChange> DecideRemoveParticipant(const ConversationState& stat
       state, origin, "remove", {participant->app_type, participant->subject, participant->role},
       participant->display_name));
   CloseWorkOf(state, origin, participant->subject, change);
+  // Their unanswered transfer or conference requests go with them.
+  for (const auto& routing : state.routing_requests) {
+    if (routing.requested_by != participant->subject) continue;
+    RoutingRequest withdrawn = routing;
+    withdrawn.status = "Failed";
+    change.routing_requests.push_back(withdrawn);
+  }
   return change;
 }
 

@@ -2,28 +2,22 @@
 // parsers (table-driven) and of the decisions over hand-built conversation states.
 #include "domain/routing_requests.h"
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "domain/routing_test_support.h"
 #include "util/ids.h"
 
 namespace interactiond::domain {
 namespace {
 
-constexpr char kConversation[] = "11111111-2222-4333-8444-555555555555";
+using namespace testing;  // NOLINT(google-build-using-namespace): test fixtures only
+
 constexpr char kOtherConversation[] = "99999999-2222-4333-8444-555555555555";
-constexpr char kSession[] = "0Mw8c0000000001";
-constexpr char kQueue[] = "00G000000000001";
 constexpr char kFlowToQueue[] = "300000000000001";
-constexpr char kAlice[] = "005000000000001";
-constexpr char kBob[] = "005000000000002";
-constexpr char kCarol[] = "005000000000003";  // no Partner Messaging
-constexpr char kPsr[] = "0JR8c0000000100";
-constexpr int64_t kNow = 1'700'000'000'123;
 
 struct CodeCase {
   const char* body;
@@ -520,82 +514,29 @@ TEST(RoutingRequestParseParticipantTest, AppTypeDefaultsToAgent) {
 
 // --- Decisions --------------------------------------------------------------------------------
 
-class RoutingRequestDecideTest : public ::testing::Test {
+// A contact-center definition with partner-owned routing and conference support, a channel
+// variable Topic of 3 characters, a flow to the queue, and an end user implicitly opted in.
+class RoutingRequestDecideTest : public RoutingTest {
  protected:
   void SetUp() override {
-    org_.id = "00D000000000001";
-    config::ChannelDefinition definition;
-    definition.developer_name = "P_Def";
-    definition.custom_platform_event = "P_Event__e";
+    RoutingTest::SetUp();
+    config::ChannelDefinition& definition = org_.channel_definitions[0];
     definition.vendor_type = config::VendorType::kCcaas;
     definition.routing_owner = config::RoutingOwner::kPartner;
     definition.conference_supported = true;
-    org_.channel_definitions.push_back(definition);
-    config::MessagingChannel channel;
-    channel.id = "0Mj000000000001";
-    channel.channel_address_identifier = "addr-1";
-    channel.channel_definition = "P_Def";
-    channel.default_queue = kQueue;
-    channel.variables = {{"Topic", 3}};
-    org_.channels.push_back(channel);
-    org_.queues = {{kQueue, "Queue"}};
+    org_.channels[0].variables = {{"Topic", 3}};
     org_.flows = {{kFlowToQueue, "To the queue", kQueue, "", ""}};
-    for (const char* id : {kAlice, kBob, kCarol}) {
-      config::User user;
-      user.id = id;
-      user.name = id == std::string(kAlice) ? "Alice" : id == std::string(kBob) ? "Bob" : "Carol";
-      user.queues = {kQueue};
-      org_.users.push_back(user);
-    }
-    org_.users[2].partner_messaging = false;
-
-    origin_.org = &org_;
-    origin_.definition = &org_.channel_definitions[0];
-    origin_.created_by_id = "005000000000009";
-    origin_.sender = {"conversation", "005000000000009", "System"};
-    origin_.sender_display_name = "System";
-    origin_.now_ms = kNow;
-
-    state_.conversation_identifier = kConversation;
-    state_.org_id = org_.id;
-    state_.channel_address = "addr-1";
-    state_.channel_definition = "P_Def";
-    state_.end_user_client_id = "end-user-1";
-    state_.session_id = kSession;
-    state_.session_status = "New";
     state_.consent_status = "ImplicitlyOptedIn";
-    state_.participants.push_back({"custom", "end-user-1", "EndUser", "", 1});
-    state_.rep_availability = [this](const std::string& user_id) {
-      auto it = presence_.find(user_id);
-      return it == presence_.end() ? RepAvailability{} : it->second;
-    };
-    state_.waiting_in_queue = [](const std::string&) { return 0; };
-    state_.next_record_id = [this](const std::string& prefix) {
-      return util::RecordId(prefix, ++ids_[prefix]);
-    };
   }
 
-  PendingRouting Psr() {
-    PendingRouting psr;
-    psr.id = kPsr;
-    psr.queue_id = kQueue;
+  // The open PSR of a transfer.
+  static PendingRouting Psr() {
+    PendingRouting psr = QueuePsr();
     psr.routing_type = "Transfer";
     psr.routing_correlation_id = "corr-psr";
     return psr;
   }
-  AgentWork Work(const std::string& id, const std::string& user, const std::string& status,
-                 const std::string& psr_id = kPsr) {
-    AgentWork work;
-    work.id = id;
-    work.user_id = user;
-    work.context_type = "Agent";
-    work.status = status;
-    work.session_id = kSession;
-    work.psr_id = psr_id;
-    work.queue_id = kQueue;
-    return work;
-  }
-  RoutingRequest Pending(const std::string& event_id, const std::string& type = "Transfer") {
+  static RoutingRequest Pending(const std::string& event_id, const std::string& type = "Transfer") {
     RoutingRequest request;
     request.event_id = event_id;
     request.routing_type = type;
@@ -607,24 +548,18 @@ class RoutingRequestDecideTest : public ::testing::Test {
     return request;
   }
 
-  static boost::json::object Entry(const events::OutboundEvent& event) {
-    return boost::json::parse(*event.payload).at("payload").at("entryPayload").as_object();
+  // The codes `decide` gives for a conversation of another org, then (back in this org) for one
+  // of another channel definition.
+  template <typename Decide>
+  std::vector<int> CodesForAnotherOrgsThenDefinitionsConversation(Decide decide) {
+    std::vector<int> codes;
+    state_.org_id = "00D000000000002";
+    codes.push_back(CodeOf(decide()));
+    state_.org_id = org_.id;
+    state_.channel_definition = "Other_Def";
+    codes.push_back(CodeOf(decide()));
+    return codes;
   }
-  static std::vector<std::string> EntryTypes(const ConversationChange& change) {
-    std::vector<std::string> types;
-    for (const auto& event : change.events) types.push_back(event.entry_type);
-    return types;
-  }
-  template <typename T>
-  static int CodeOf(const Result<T>& result) {
-    return result.ok() ? 0 : result.error().code;
-  }
-
-  config::Org org_;
-  EventOrigin origin_;
-  ConversationState state_;
-  std::map<std::string, RepAvailability> presence_;
-  std::map<std::string, uint64_t> ids_;
 };
 
 // --- DecideRoute ------------------------------------------------------------------------------
@@ -640,7 +575,7 @@ class RoutingRequestDecideRouteTest : public RoutingRequestDecideTest {
     return request;
   }
   int CodeOf(const RouteRequest& request) {
-    return RoutingRequestDecideTest::CodeOf(DecideRoute(state_, request, origin_));
+    return testing::CodeOf(DecideRoute(state_, request, origin_));
   }
 };
 
@@ -762,11 +697,8 @@ class RoutingRequestDecideCancelTest : public RoutingRequestDecideTest {
 };
 
 TEST_F(RoutingRequestDecideCancelTest, AnotherOrgsOrDefinitionsConversationIs10025) {
-  state_.org_id = "00D000000000002";
-  EXPECT_EQ(CodeOf(Cancel()), 10025);
-  state_.org_id = org_.id;
-  state_.channel_definition = "Other_Def";
-  EXPECT_EQ(CodeOf(Cancel()), 10025);
+  EXPECT_EQ(CodesForAnotherOrgsThenDefinitionsConversation([this] { return Cancel(); }),
+            (std::vector<int>{10025, 10025}));
 }
 
 TEST_F(RoutingRequestDecideCancelTest, ACancelReasonOnAnOrgWithoutTheFeatureIs10076) {
@@ -963,7 +895,8 @@ TEST_F(RoutingRequestDecideAgentWorkTest, WithAPsrAContextOfAnotherConversationD
   EXPECT_EQ(CodeOf(Decide(request)), 0);
 }
 
-TEST_F(RoutingRequestDecideAgentWorkTest, CompletesTheRepsPendingTransferRequest) {
+// agentWork meets the routing window (Answered); the partner's /routingResult completes it.
+TEST_F(RoutingRequestDecideAgentWorkTest, AnswersTheRepsPendingTransferRequest) {
   presence_[kBob] = {true, 5, 0};
   state_.session_status = "Active";
   RoutingRequest other = Pending("event-2");
@@ -974,10 +907,10 @@ TEST_F(RoutingRequestDecideAgentWorkTest, CompletesTheRepsPendingTransferRequest
   ASSERT_TRUE(change.ok());
   ASSERT_EQ(change->routing_requests.size(), 1u);
   EXPECT_EQ(change->routing_requests[0].event_id, "event-1");
-  EXPECT_EQ(change->routing_requests[0].status, "Completed");
+  EXPECT_EQ(change->routing_requests[0].status, "Answered");
 }
 
-TEST_F(RoutingRequestDecideAgentWorkTest, CompletesThePendingRequestItsCorrelationIdNames) {
+TEST_F(RoutingRequestDecideAgentWorkTest, AnswersThePendingRequestItsCorrelationIdNames) {
   state_.session_status = "Active";
   RoutingRequest request = Pending("event-9");
   request.target_kind = "queue";
@@ -988,7 +921,7 @@ TEST_F(RoutingRequestDecideAgentWorkTest, CompletesThePendingRequestItsCorrelati
   auto change = Decide(work);
   ASSERT_TRUE(change.ok());
   ASSERT_EQ(change->routing_requests.size(), 1u);
-  EXPECT_EQ(change->routing_requests[0].status, "Completed");
+  EXPECT_EQ(change->routing_requests[0].status, "Answered");
 }
 
 // --- DecideRoutingResult ----------------------------------------------------------------------
@@ -1019,11 +952,8 @@ class RoutingRequestDecideRoutingResultTest : public RoutingRequestDecideTest {
 };
 
 TEST_F(RoutingRequestDecideRoutingResultTest, AnotherOrgsOrDefinitionsConversationIs10025) {
-  state_.org_id = "00D000000000002";
-  EXPECT_EQ(CodeOf(Decide(Success())), 10025);
-  state_.org_id = org_.id;
-  state_.channel_definition = "Other_Def";
-  EXPECT_EQ(CodeOf(Decide(Success())), 10025);
+  EXPECT_EQ(CodesForAnotherOrgsThenDefinitionsConversation([this] { return Decide(Success()); }),
+            (std::vector<int>{10025, 10025}));
 }
 
 TEST_F(RoutingRequestDecideRoutingResultTest, AWorkItemOtherThanTheSessionIs15111) {
@@ -1141,11 +1071,9 @@ class RoutingRequestDecideRemoveParticipantTest : public RoutingRequestDecideTes
 };
 
 TEST_F(RoutingRequestDecideRemoveParticipantTest, AnotherOrgsOrDefinitionsConversationIs10025) {
-  state_.org_id = "00D000000000002";
-  EXPECT_EQ(CodeOf(Remove(kAlice, "Agent")), 10025);
-  state_.org_id = org_.id;
-  state_.channel_definition = "Other_Def";
-  EXPECT_EQ(CodeOf(Remove(kAlice, "Agent")), 10025);
+  EXPECT_EQ(
+      CodesForAnotherOrgsThenDefinitionsConversation([this] { return Remove(kAlice, "Agent"); }),
+      (std::vector<int>{10025, 10025}));
 }
 
 TEST_F(RoutingRequestDecideRemoveParticipantTest, SomeoneNotPresentOrTheEndUserIs10036) {

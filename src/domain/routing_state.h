@@ -71,7 +71,9 @@ struct RoutingRequest {
   std::string requested_by;  // the rep who asked
   std::string target_kind;   // queue | flow | user | external
   std::string target_id;
-  std::string status = "Pending";  // Pending | Completed | Failed
+  // Pending (the window runs) | Answered (agentWork met the window; /routingResult completes it)
+  // | Completed | Failed
+  std::string status = "Pending";
   int64_t requested_at = 0;
   int64_t deadline = 0;
 };

@@ -170,6 +170,12 @@ void EndSessionRouting(const ConversationState& state, const EventOrigin& origin
     deleted.deleted = true;
     change.psrs.push_back(deleted);
   }
+  // Unanswered transfer or conference requests end with the session (no failure to report).
+  for (const auto& request : state.routing_requests) {
+    RoutingRequest withdrawn = request;
+    withdrawn.status = "Failed";
+    change.routing_requests.push_back(withdrawn);
+  }
 }
 
 std::optional<std::string> AssignedWorkOf(const ConversationState& state,

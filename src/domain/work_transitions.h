@@ -35,7 +35,8 @@ Result<ConversationChange> TransitionWork(const ConversationState& state, const 
 void CloseWorkOf(const ConversationState& state, const EventOrigin& origin, const std::string& who,
                  ConversationChange& change);
 
-// The session ends: every active work closes (see CloseWorkOf) and open PSRs are deleted.
+// The session ends: every active work closes (see CloseWorkOf), open PSRs are deleted, and
+// partner routing requests still open are withdrawn (status Failed, nothing reported).
 void EndSessionRouting(const ConversationState& state, const EventOrigin& origin,
                        ConversationChange& change);
 

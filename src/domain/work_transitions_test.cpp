@@ -8,87 +8,31 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <boost/json.hpp>
 
-#include "util/ids.h"
+#include "domain/routing_test_support.h"
 
 namespace interactiond::domain {
 namespace {
 
-constexpr char kQueue[] = "00G000000000001";
-constexpr char kAlice[] = "005000000000001";
-constexpr char kBob[] = "005000000000002";
-constexpr char kBot[] = "1JZ000000000001";
-constexpr char kPsr[] = "0JR8c0000000100";
-constexpr int64_t kNow = 1'700'000'000'123;
+using namespace testing;  // NOLINT(google-build-using-namespace): test fixtures only
 
-class WorkTransitionTest : public ::testing::Test {
+// The statuses a work can have that are not Assigned.
+const std::vector<std::string> kNotAssigned = {"Opened", "Declined", "Canceled", "Closed",
+                                               "Transferred"};
+
+// A Waiting session with the open PSR kPsr.
+class WorkTransitionTest : public RoutingTest {
  protected:
   void SetUp() override {
-    org_.id = "00D000000000001";
-    config::ChannelDefinition definition;
-    definition.developer_name = "P_Def";
-    definition.custom_platform_event = "P_Event__e";
-    org_.channel_definitions.push_back(definition);
-    org_.queues = {{kQueue, "Queue"}};
-    config::User alice;
-    alice.id = kAlice;
-    alice.name = "Alice";
-    alice.queues = {kQueue};
-    config::User bob = alice;
-    bob.id = kBob;
-    bob.name = "Bob";
-    org_.users = {alice, bob};
-    org_.bots = {{kBot, "Helper", "P_Bot", true}};
-    org_.bot_integrations = {{"P_Bot", "P_App", "P_Bot_Event__e"}};
-
-    origin_.org = &org_;
-    origin_.definition = &org_.channel_definitions[0];
-    origin_.created_by_id = kAlice;
-    origin_.sender = {"conversation", kAlice, "System"};
-    origin_.sender_display_name = "System";
-    origin_.now_ms = kNow;
-
-    state_.conversation_identifier = "11111111-2222-4333-8444-555555555555";
-    state_.org_id = org_.id;
-    state_.channel_address = "addr-1";
-    state_.channel_definition = "P_Def";
-    state_.end_user_client_id = "end-user-1";
-    state_.session_id = "0Mw8c0000000001";
+    RoutingTest::SetUp();
     state_.session_status = "Waiting";
-    state_.participants.push_back({"custom", "end-user-1", "EndUser", "", 1});
-    state_.rep_availability = [this](const std::string& user_id) {
-      auto it = presence_.find(user_id);
-      return it == presence_.end() ? RepAvailability{} : it->second;
-    };
-    state_.waiting_in_queue = [](const std::string&) { return 0; };
-    state_.next_record_id = [this](const std::string& prefix) {
-      return util::RecordId(prefix, ++ids_[prefix]);
-    };
-    PendingRouting psr;
-    psr.id = kPsr;
-    psr.queue_id = kQueue;
-    psr.routing_correlation_id = "corr-1";
-    state_.psrs = {psr};
+    state_.psrs = {QueuePsr()};
   }
 
-  AgentWork Work(const std::string& id, const std::string& user, const std::string& status,
-                 const std::string& routing_type = "Initial") {
-    AgentWork work;
-    work.id = id;
-    work.user_id = user;
-    work.context_type = "Agent";
-    work.status = status;
-    work.session_id = state_.session_id;
-    work.psr_id = kPsr;
-    work.queue_id = kQueue;
+  static AgentWork Work(const std::string& id, const std::string& user, const std::string& status,
+                        const std::string& routing_type = "Initial") {
+    AgentWork work = testing::Work(id, user, status);
     work.routing_type = routing_type;
-    return work;
-  }
-  AgentWork BotWork(const std::string& id, const std::string& status) {
-    AgentWork work = Work(id, "", status);
-    work.bot_id = kBot;
-    work.context_type = "Chatbot";
     return work;
   }
   void Present(const std::string& subject, const std::string& role = "Agent") {
@@ -100,17 +44,15 @@ class WorkTransitionTest : public ::testing::Test {
     return TransitionWork(state_, origin_, work_id, action);
   }
   int CodeOf(const std::string& work_id, WorkAction action) {
-    auto change = Transition(work_id, action);
-    return change.ok() ? 0 : change.error().code;
+    return testing::CodeOf(Transition(work_id, action));
   }
-
-  static boost::json::object Entry(const events::OutboundEvent& event) {
-    return boost::json::parse(*event.payload).at("payload").at("entryPayload").as_object();
-  }
-  static std::vector<std::string> EntryTypes(const ConversationChange& change) {
-    std::vector<std::string> types;
-    for (const auto& event : change.events) types.push_back(event.entry_type);
-    return types;
+  // `action` on Alice's work fails with `code` whichever of `statuses` the work has.
+  void ExpectCodeForEachStatus(WorkAction action, const std::vector<std::string>& statuses,
+                               int code) {
+    for (const auto& status : statuses) {
+      state_.works = {Work("0Bz8c0000000001", kAlice, status)};
+      EXPECT_EQ(CodeOf("0Bz8c0000000001", action), code) << status;
+    }
   }
   // The workType of every RoutingWorkResult of the change, in order.
   static std::vector<std::string> WorkTypes(const ConversationChange& change) {
@@ -122,12 +64,6 @@ class WorkTransitionTest : public ::testing::Test {
     }
     return types;
   }
-
-  config::Org org_;
-  EventOrigin origin_;
-  ConversationState state_;
-  std::map<std::string, RepAvailability> presence_;
-  std::map<std::string, uint64_t> ids_;
 };
 
 // --- ParseWorkAction --------------------------------------------------------------------------
@@ -194,10 +130,7 @@ TEST_F(WorkTransitionTest, AcceptByARepAlreadyPresentDoesNotAddThemAgain) {
 }
 
 TEST_F(WorkTransitionTest, AcceptOfWorkNotAssignedIs10085) {
-  for (const char* status : {"Opened", "Declined", "Canceled", "Closed", "Transferred"}) {
-    state_.works = {Work("0Bz8c0000000001", kAlice, status)};
-    EXPECT_EQ(CodeOf("0Bz8c0000000001", WorkAction::kAccept), 10085) << status;
-  }
+  ExpectCodeForEachStatus(WorkAction::kAccept, kNotAssigned, 10085);
 }
 
 TEST_F(WorkTransitionTest, AcceptInAnEndedSessionIs10071) {
@@ -330,10 +263,7 @@ TEST_F(WorkTransitionTest, ABotsDeclineIsNotOfferedBackToTheSameBot) {
 }
 
 TEST_F(WorkTransitionTest, DeclineOfWorkNotAssignedIs10085) {
-  for (const char* status : {"Opened", "Declined", "Canceled", "Closed", "Transferred"}) {
-    state_.works = {Work("0Bz8c0000000001", kAlice, status)};
-    EXPECT_EQ(CodeOf("0Bz8c0000000001", WorkAction::kDecline), 10085) << status;
-  }
+  ExpectCodeForEachStatus(WorkAction::kDecline, kNotAssigned, 10085);
 }
 
 // --- Cancel -----------------------------------------------------------------------------------
@@ -351,10 +281,7 @@ TEST_F(WorkTransitionTest, CancelMarksAssignedWorkCanceledAndReportsCancelled) {
 }
 
 TEST_F(WorkTransitionTest, CancelOfWorkNotAssignedIs10085) {
-  for (const char* status : {"Opened", "Declined", "Canceled", "Closed", "Transferred"}) {
-    state_.works = {Work("0Bz8c0000000001", kAlice, status)};
-    EXPECT_EQ(CodeOf("0Bz8c0000000001", WorkAction::kCancel), 10085) << status;
-  }
+  ExpectCodeForEachStatus(WorkAction::kCancel, kNotAssigned, 10085);
 }
 
 // --- Close ------------------------------------------------------------------------------------
@@ -396,10 +323,7 @@ TEST_F(WorkTransitionTest, CloseOfClosedOrTransferredWorkChangesNothing) {
 }
 
 TEST_F(WorkTransitionTest, CloseOfWorkNeverOpenedIs10085) {
-  for (const char* status : {"Assigned", "Declined", "Canceled"}) {
-    state_.works = {Work("0Bz8c0000000001", kAlice, status)};
-    EXPECT_EQ(CodeOf("0Bz8c0000000001", WorkAction::kClose), 10085) << status;
-  }
+  ExpectCodeForEachStatus(WorkAction::kClose, {"Assigned", "Declined", "Canceled"}, 10085);
 }
 
 // --- CloseWorkOf, EndSessionRouting, WithdrawRouting, AssignedWorkOf --------------------------

@@ -214,12 +214,20 @@ void SqliteStore::SubmitInbound(InboundWrite write,
                           }
                         }
                         if (shared_write->on_session_start && outcome->session_needs_routing) {
-                          auto state = LoadConversation(outcome->conversation_identifier);
-                          if (!state) return Error::Of(500, "conversation vanished");
-                          auto change = shared_write->on_session_start(*state);
-                          if (!change.ok()) return change.error();
-                          ApplyChange(*state, *change);
-                          for (const auto& event : change->events) appended.push_back(event);
+                          // Its savepoint is rolled back when this fails: the writer's cache
+                          // must not keep a conversation or session that was never committed.
+                          try {
+                            auto state = LoadConversation(outcome->conversation_identifier);
+                            if (!state) throw SqliteError("conversation vanished");
+                            auto change = shared_write->on_session_start(*state);
+                            if (!change.ok())
+                              throw SqliteError("routing: " + change.error().log_detail);
+                            ApplyChange(*state, *change);
+                            for (const auto& event : change->events) appended.push_back(event);
+                          } catch (const SqliteError&) {
+                            conversations_.erase(ConversationKey(*shared_write));
+                            throw;
+                          }
                         }
                         return domain::OkStatus();
                       },
@@ -504,6 +512,8 @@ void SqliteStore::RemoveListener(uint64_t id) {
 
 void SqliteStore::SetEventRetention(int64_t retention_ms) { retention_ms_ = retention_ms; }
 
+void SqliteStore::SetClock(const util::Clock* clock) { clock_.store(clock); }
+
 void SqliteStore::SetCompletionDispatcher(std::function<void(std::function<void()>)> dispatcher) {
   completion_dispatcher_ = std::move(dispatcher);
 }
@@ -513,10 +523,12 @@ void SqliteStore::ExpireEvents() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_expiry_) return;
   next_expiry_ = now + std::chrono::minutes(1);
-  const int64_t cutoff = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count() -
-                         retention_ms_.load();
+  const util::Clock* clock = clock_.load();
+  const int64_t now_ms = clock != nullptr ? clock->NowMs()
+                                          : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count();
+  const int64_t cutoff = now_ms - retention_ms_.load();
   try {
     Statement expire = writer_db_->Prepare("DELETE FROM events WHERE created_date < ?1");
     expire.Bind(1, cutoff).Run();

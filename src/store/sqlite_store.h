@@ -27,6 +27,7 @@
 #include "events/event_log.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/fault_injector.h"
 
 namespace interactiond::store {
@@ -68,6 +69,8 @@ class SqliteStore final : public Store, public events::EventLog {
                       std::function<void(domain::Status)> done) override;
   void SubmitRoutingPass(int64_t now_ms, Decide decide,
                          std::function<void(domain::Result<int>)> done) override;
+  void SubmitDeadlinePass(int64_t now_ms, Decide decide,
+                          std::function<void(domain::Result<int>)> done) override;
   domain::Result<std::optional<std::string>> FindConversationOfWork(
       const std::string& org_id, const std::string& work_id) override;
   domain::Result<std::optional<std::string>> FindConversationOfSession(
@@ -96,6 +99,9 @@ class SqliteStore final : public Store, public events::EventLog {
 
   // Deletes events older than `retention_ms` before `now_ms` (run by the writer after commits).
   void SetEventRetention(int64_t retention_ms);
+  // The clock event retention measures against (default: the system clock); it must outlive the
+  // store. Set it to the server's clock so the admin clock moves retention too.
+  void SetClock(const util::Clock* clock);
   void Close() override;
 
   // Where a committed group's completions run: by default on the writer thread, one after
@@ -139,6 +145,8 @@ class SqliteStore final : public Store, public events::EventLog {
   void LoadRouting(domain::ConversationState& state);
   void ApplyRouting(const domain::ConversationState& state,
                     const domain::ConversationChange& change);
+  void SubmitPass(int64_t now_ms, bool offer_waiting, Decide decide,
+                  std::function<void(domain::Result<int>)> done);
   // The conversation_identifier `sql` (?1 org, ?2 id) finds, on a reader.
   domain::Result<std::optional<std::string>> FindConversationOfRecord(const char* sql,
                                                                       const std::string& org_id,
@@ -180,6 +188,7 @@ class SqliteStore final : public Store, public events::EventLog {
   std::map<uint64_t, AppendListener> listeners_;
   uint64_t next_listener_id_ = 1;
   std::atomic<int64_t> retention_ms_{72ll * 60 * 60 * 1000};
+  std::atomic<const util::Clock*> clock_{nullptr};
   std::chrono::steady_clock::time_point next_expiry_{};
 
   std::mutex readers_mutex_;

@@ -68,8 +68,8 @@ void SqliteStore::LoadRouting(domain::ConversationState& state) {
   Statement p = writer_db_->Prepare(
       "SELECT id, routing_type, queue_id, flow_id, target_user, target_bot, "
       "routing_correlation_id, initiator_subject, created_at FROM psrs "
-      "WHERE conversation_identifier = ?1 ORDER BY created_at, id");
-  p.Bind(1, state.conversation_identifier);
+      "WHERE conversation_identifier = ?1 AND session_id = ?2 ORDER BY created_at, id");
+  p.Bind(1, state.conversation_identifier).Bind(2, state.session_id);
   while (p.Step()) {
     domain::PendingRouting psr;
     psr.id = p.Text(0);
@@ -92,7 +92,7 @@ void SqliteStore::LoadRouting(domain::ConversationState& state) {
   Statement r = writer_db_->Prepare(
       "SELECT event_id, routing_type, requested_by, target_kind, target_id, status, "
       "requested_at, deadline FROM routing_requests WHERE conversation_identifier = ?1 AND "
-      "status = 'Pending' ORDER BY requested_at");
+      "status IN ('Pending', 'Answered') ORDER BY requested_at");
   r.Bind(1, state.conversation_identifier);
   while (r.Step()) {
     state.routing_requests.push_back(
@@ -118,9 +118,10 @@ void SqliteStore::LoadRouting(domain::ConversationState& state) {
   };
   state.waiting_in_queue = [this, org_id, conversation](const std::string& queue_id) {
     Statement count = writer_db_->Prepare(
-        "SELECT COUNT(*) FROM psrs p WHERE p.org_id = ?1 AND p.queue_id = ?2 AND "
-        "p.conversation_identifier != ?3 AND NOT EXISTS (SELECT 1 FROM agent_works w WHERE "
-        "w.psr_id = p.id AND w.status IN ('Assigned', 'Opened'))");
+        "SELECT COUNT(*) FROM psrs p JOIN conversations c ON c.identifier = "
+        "p.conversation_identifier AND c.current_session_id = p.session_id WHERE p.org_id = ?1 "
+        "AND p.queue_id = ?2 AND p.conversation_identifier != ?3 AND NOT EXISTS (SELECT 1 FROM "
+        "agent_works w WHERE w.psr_id = p.id AND w.status IN ('Assigned', 'Opened'))");
     count.Bind(1, org_id).Bind(2, queue_id).Bind(3, conversation);
     count.Step();
     return static_cast<int>(count.Int(0));
@@ -205,19 +206,31 @@ void SqliteStore::SetRepPresence(const std::string& org_id, const std::string& u
 
 void SqliteStore::SubmitRoutingPass(int64_t now_ms, Decide decide,
                                     std::function<void(Result<int>)> done) {
+  SubmitPass(now_ms, /*offer_waiting=*/true, std::move(decide), std::move(done));
+}
+
+void SqliteStore::SubmitDeadlinePass(int64_t now_ms, Decide decide,
+                                     std::function<void(Result<int>)> done) {
+  SubmitPass(now_ms, /*offer_waiting=*/false, std::move(decide), std::move(done));
+}
+
+void SqliteStore::SubmitPass(int64_t now_ms, bool offer_waiting, Decide decide,
+                             std::function<void(Result<int>)> done) {
   auto changed = std::make_shared<int>(0);
   Submit(PendingWrite{
-      [this, now_ms, decide = std::move(decide),
+      [this, now_ms, offer_waiting, decide = std::move(decide),
        changed](std::vector<events::OutboundEvent>& appended) -> domain::Status {
         std::vector<std::string> conversations;
+        // Waiting: an open PSR of the conversation's current session without active work.
         Statement due = writer_db_->Prepare(
             "SELECT conversation_identifier FROM (SELECT p.conversation_identifier, "
-            "p.created_at AS at FROM psrs p WHERE NOT EXISTS (SELECT 1 FROM agent_works w WHERE "
-            "w.psr_id = p.id AND w.status IN ('Assigned', 'Opened')) UNION ALL SELECT "
-            "conversation_identifier, deadline AS at FROM routing_requests WHERE status = "
-            "'Pending' AND deadline <= ?1) GROUP BY conversation_identifier "
-            "ORDER BY MIN(at), conversation_identifier");
-        due.Bind(1, now_ms);
+            "p.created_at AS at FROM psrs p JOIN conversations c ON c.identifier = "
+            "p.conversation_identifier AND c.current_session_id = p.session_id WHERE ?2 AND "
+            "NOT EXISTS (SELECT 1 FROM agent_works w WHERE w.psr_id = p.id AND w.status IN "
+            "('Assigned', 'Opened')) UNION ALL SELECT conversation_identifier, deadline AS at "
+            "FROM routing_requests WHERE status = 'Pending' AND deadline <= ?1) "
+            "GROUP BY conversation_identifier ORDER BY MIN(at), conversation_identifier");
+        due.Bind(1, now_ms).Bind(2, int64_t{offer_waiting ? 1 : 0});
         while (due.Step()) conversations.push_back(due.Text(0));
         for (const auto& identifier : conversations) {
           writer_db_->Exec("SAVEPOINT routing_pass_item");

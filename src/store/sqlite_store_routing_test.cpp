@@ -3,7 +3,6 @@
 // router sees, the routing pass, the routing lookups, the admin views, and durability.
 #include <chrono>
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,12 +10,15 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "domain/routing_test_support.h"
 #include "store/sqlite_store.h"
+#include "store/store_test_support.h"
 #include "util/temp_dir.h"
 
 namespace interactiond::store {
 namespace {
 
+using namespace testing;  // NOLINT(google-build-using-namespace): test fixtures only
 using domain::ConversationChange;
 using domain::ConversationState;
 using domain::Result;
@@ -28,7 +30,6 @@ constexpr char kQueue2[] = "00G000000000002";
 constexpr char kAlice[] = "005000000000001";
 constexpr char kBob[] = "005000000000002";
 constexpr int64_t kNow = 1'700'000'000'000;
-constexpr auto kWait = std::chrono::seconds(30);
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -47,14 +48,8 @@ domain::PendingRouting Psr(const std::string& id, const std::string& queue, int6
 
 domain::AgentWork Work(const std::string& id, const std::string& user, const std::string& status,
                        const std::string& session, const std::string& psr_id = "") {
-  domain::AgentWork work;
-  work.id = id;
-  work.user_id = user;
-  work.context_type = "Agent";
-  work.status = status;
+  domain::AgentWork work = domain::testing::Work(id, user, status, psr_id);
   work.session_id = session;
-  work.psr_id = psr_id;
-  work.queue_id = kQueue1;
   work.created_at = kNow;
   work.updated_at = kNow;
   return work;
@@ -73,40 +68,13 @@ class SqliteStoreRoutingTest : public ::testing::Test {
 
   // A conversation of `end_user` (its first inbound message); its identifier and session.
   InboundWriteResult Conversation(const std::string& end_user, const std::string& org = kOrg) {
-    InboundWrite write;
-    write.org_id = org;
-    write.channel_id = "0Mj000000000001";
-    write.channel_address = "addr-1";
-    write.channel_definition = "P_Def";
-    write.end_user_client_id = end_user;
-    write.request_id = "req-" + end_user;
-    write.entry_id = "e-" + end_user;
-    write.entry_type = "Message";
-    write.client_timestamp = kNow;
-    write.received_at_ms = kNow;
-    write.payload_json = R"({"id":"e","entryType":"Message"})";
-    std::promise<Result<InboundWriteResult>> promise;
-    auto future = promise.get_future();
-    store_->SubmitInbound(std::move(write), [&promise](Result<InboundWriteResult> result) {
-      promise.set_value(std::move(result));
-    });
-    EXPECT_EQ(future.wait_for(kWait), std::future_status::ready);
-    auto result = future.get();
+    auto result = SubmitInboundAndWait(*store_, EndUserMessage(org, end_user, kNow));
     EXPECT_TRUE(result.ok());
     return result.ok() ? *result : InboundWriteResult{};
   }
 
   Result<ConversationChange> Change(const std::string& conversation, Store::Decide decide) {
-    std::promise<Result<ConversationChange>> promise;
-    auto future = promise.get_future();
-    store_->SubmitConversationChange(
-        conversation, std::move(decide),
-        [&promise](Result<ConversationChange> result) { promise.set_value(std::move(result)); });
-    if (future.wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "change did not complete";
-      return domain::Error::Of(-1, "timeout");
-    }
-    return future.get();
+    return SubmitChangeAndWait(*store_, conversation, std::move(decide));
   }
 
   // Writes `change` to the conversation, asserting that it succeeds.
@@ -152,24 +120,11 @@ class SqliteStoreRoutingTest : public ::testing::Test {
   }
 
   void SetPresence(const std::string& org, const std::string& user, bool online, int capacity) {
-    std::promise<domain::Status> promise;
-    auto future = promise.get_future();
-    store_->SetRepPresence(org, user, online, capacity, kNow,
-                           [&promise](domain::Status status) { promise.set_value(status); });
-    ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
-    ASSERT_TRUE(future.get().ok());
+    ASSERT_TRUE(SetRepPresenceAndWait(*store_, org, user, online, capacity, kNow).ok());
   }
 
   Result<int> Pass(int64_t now_ms, Store::Decide decide) {
-    std::promise<Result<int>> promise;
-    auto future = promise.get_future();
-    store_->SubmitRoutingPass(now_ms, std::move(decide),
-                              [&promise](Result<int> result) { promise.set_value(result); });
-    if (future.wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "pass did not complete";
-      return domain::Error::Of(-1, "timeout");
-    }
-    return future.get();
+    return SubmitRoutingPassAndWait(*store_, now_ms, std::move(decide));
   }
 
   // The conversations a pass at `now_ms` visits, in order (it changes nothing).
@@ -185,9 +140,7 @@ class SqliteStoreRoutingTest : public ::testing::Test {
   }
 
   boost::json::object View(const std::string& conversation) {
-    auto view = store_->GetConversation(conversation);
-    EXPECT_TRUE(view.ok());
-    return view.ok() && view->is_object() ? view->as_object() : boost::json::object();
+    return ConversationView(*store_, conversation);
   }
 
   boost::json::object Rep(const std::string& org, const std::string& user) {
@@ -532,6 +485,47 @@ TEST_F(SqliteStoreRoutingTest, APassVisitsAPendingRequestOnlyFromItsDeadline) {
   Write(completed.conversation_identifier, change);
   EXPECT_TRUE(Visited(kNow + 499).empty());
   EXPECT_EQ(Visited(kNow + 500), (std::vector<std::string>{conversation.conversation_identifier}));
+}
+
+// The cheap pass of every second: deadlines only, waiting PSRs are left to full passes.
+TEST_F(SqliteStoreRoutingTest, ADeadlinePassVisitsOnlyOverdueRequests) {
+  const auto waiting = Conversation("waiting");
+  const auto overdue = Conversation("overdue");
+  ConversationChange change;
+  change.psrs = {Psr("0JR8c0000000001", kQueue1, kNow)};
+  Write(waiting.conversation_identifier, change);
+  change.psrs.clear();
+  change.routing_requests = {
+      {"event-1", "Transfer", kAlice, "queue", kQueue1, "Pending", kNow, kNow + 100}};
+  Write(overdue.conversation_identifier, change);
+  std::vector<std::string> visited;
+  auto count = Await<int>([&](auto done) {
+    store_->SubmitDeadlinePass(
+        kNow + 1000,
+        [&visited](const ConversationState& state) {
+          visited.push_back(state.conversation_identifier);
+          return Result<ConversationChange>(ConversationChange{});
+        },
+        std::move(done));
+  });
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(visited, (std::vector<std::string>{overdue.conversation_identifier}));
+}
+
+// A PSR left on a session that is no longer the conversation's current one is not routed.
+TEST_F(SqliteStoreRoutingTest, APsrOfAnEarlierSessionIsNeitherLoadedNorVisited) {
+  const auto conversation = Conversation("alice");
+  ConversationChange change;
+  change.psrs = {Psr("0JR8c0000000001", kQueue1, kNow)};
+  Write(conversation.conversation_identifier, change);
+  // The session ends and the end user comes back: a new current session.
+  ConversationChange ended;
+  ended.session_status = "Ended";
+  Write(conversation.conversation_identifier, ended);
+  const auto next = Conversation("alice");
+  ASSERT_EQ(next.conversation_identifier, conversation.conversation_identifier);
+  ASSERT_NE(next.session_id, conversation.session_id);
+  EXPECT_TRUE(Visited(kNow + 1000).empty());
 }
 
 TEST_F(SqliteStoreRoutingTest, APassOrdersDeadlinesAndPsrsByTheirTime) {

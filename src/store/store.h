@@ -189,11 +189,15 @@ class Store {
                               int capacity, int64_t now_ms,
                               std::function<void(domain::Status)> done) = 0;
   // The routing pass: runs `decide` for every conversation that has routing to do as of `now_ms`
-  // (an open PSR without active work, oldest first; or a pending partner routing request past its
-  // deadline), each in its own savepoint of one transaction; a conversation whose decision fails
-  // is skipped. `done` gets how many conversations changed.
+  // (an open PSR of its current session without active work, oldest first; or a pending partner
+  // routing request past its deadline), each in its own savepoint of one transaction; a
+  // conversation whose decision fails is skipped. `done` gets how many conversations changed.
   virtual void SubmitRoutingPass(int64_t now_ms, Decide decide,
                                  std::function<void(domain::Result<int>)> done) = 0;
+  // The same, but only for conversations with a partner routing request past its deadline (the
+  // cheap pass that runs every second; waiting PSRs only need a full pass when capacity changes).
+  virtual void SubmitDeadlinePass(int64_t now_ms, Decide decide,
+                                  std::function<void(domain::Result<int>)> done) = 0;
   // The conversation an AgentWork (0Bz…) or a messaging session (0Mw…) of `org_id` belongs to.
   virtual domain::Result<std::optional<std::string>> FindConversationOfWork(
       const std::string& org_id, const std::string& work_id) = 0;

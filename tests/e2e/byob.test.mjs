@@ -507,15 +507,11 @@ test('POST /attachment: multipart, file and bot rules', async () => {
 // The happy path: a bot that joined through routing.
 
 // Interaction on the bot's channel → RoutingWorkResult (Assigned) for the bot → PATCH /agentWork
-// Chatbot Accept → the bot's entries. Needs the demo org's `demo-bot-channel` and its flow to the
-// bot (added with routing); skipped until the server has them.
-test('happy path: a bot that accepted its work sends messages, typing and a file; they are stored, emitted and readable', async (t) => {
+// Chatbot Accept → the bot's entries (the demo org's `demo-bot-channel` routes to the bot).
+test('happy path: a bot that accepted its work sends messages, typing and a file; they are stored, emitted and readable', async () => {
   const from = `byob-happy-${randomUUID()}`;
   const inbound = await postInteraction(server, { json: textMessage({ to: 'demo-bot-channel', from, text: 'Hi bot' }) });
-  if (inbound.status !== 202) {
-    t.skip(`needs the demo org's demo-bot-channel routed to ${BOT} (got ${inbound.status} ${JSON.stringify(inbound.body)})`);
-    return;
-  }
+  assert.equal(inbound.status, 202, JSON.stringify(inbound.body));
   const conversation = inbound.body.conversationIdentifier;
   const assigned = await eventsOf(conversation, 'RoutingWorkResult', '5s');
   const work = assigned.map((e) => e.payload.payload.entryPayload).find((p) => p.botId === BOT && p.workType === 'Assigned');

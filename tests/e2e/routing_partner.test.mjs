@@ -22,7 +22,9 @@ const ccaasConversation = () => newConversation(server, { channel: CCAAS_CHANNEL
 const route = (body, headers = CCAAS) => call(server, 'POST', '/api/v1/route', body, headers);
 const cancelRoute = (body, headers = CCAAS) => call(server, 'DELETE', '/api/v1/route', body, headers);
 const agentWork = (body, headers = CCAAS) => call(server, 'POST', '/api/v1/agentWork', body, headers);
-const patchWork = (body, headers = CCAAS) => call(server, 'PATCH', '/api/v1/agentWork', body, headers);
+// PATCH /agentWork is the one endpoint whose contract requires AuthorizationContextType.
+const CCAAS_TYPED = { ...CCAAS, AuthorizationContextType: 'ConversationChannelDefinition' };
+const patchWork = (body, headers = CCAAS_TYPED) => call(server, 'PATCH', '/api/v1/agentWork', body, headers);
 const routingResult = (body, headers = CCAAS) => call(server, 'POST', '/api/v1/routingResult', body, headers);
 const participant = (body, headers = CCAAS) => call(server, 'POST', '/api/v1/participant', body, headers);
 
@@ -57,7 +59,7 @@ test('initial partner routing: no routing until the partner asks; /route to a qu
   assert.match(response.body.psrId, /^0JR/);
   assert.equal(response.body.workItemId, user.session);
   assert.match(response.body.routingCorrelationId, /^[0-9a-f-]{36}$/);
-  assert.deepEqual(response.body.errors, []);
+  assert.equal(response.body.errors, null);
   const assigned = entryOf(await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Assigned')));
   assert.equal(assigned.agentSessionId, ALICE);
   // The partner's own agentWork for the PSR needs only userId and workItemId; Carol is offline.
@@ -76,8 +78,10 @@ test('initial partner routing: no routing until the partner asks; /route to a qu
   assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
   assert.deepEqual(cancel.body, { success: true });
   assertCode(await patchWork({ workId: second.body.agentWorkId, contextType: 'Agent', status: 'Cancel' }), 10085);
+  // A rep accepts in the console, not through the partner's PATCH (10085).
+  assertCode(await patchWork({ workId: assigned.workId, contextType: 'Agent', status: 'Accept' }), 10085);
   // Alice accepts her work: the PSR is gone, she is in, the session is Active.
-  const accept = await patchWork({ workId: assigned.workId, contextType: 'Agent', status: 'Accept' });
+  const accept = await admin(server, 'POST', `/admin/v1/reps/${ALICE}/work/${assigned.workId}/accept`);
   assert.equal(accept.status, 202, JSON.stringify(accept.body));
   const state = await conversation(server, user.conversation);
   assert.deepEqual(state.pendingServiceRoutings, []);
@@ -216,7 +220,9 @@ test('POST /agentWork: every code, capacity rules, and the fault-only lookups', 
   const created = await agentWork({ ...base, capacityWeight: undefined, capacityPercentage: 40, agentActionVisibilities: [{ agentAction: 'Transfer', visible: false }, { agentAction: 'Conference', visible: true }] });
   assert.equal(created.status, 202, JSON.stringify(created.body));
   assert.equal(created.body.agentWorkDetails.existPsr, false);
-  assert.equal(created.body.agentWorkDetails.capacity, 40);
+  assert.equal(created.body.agentWorkDetails.capacityPercentage, 40);
+  assert.equal(created.body.agentWorkDetails.capacityWeight, undefined);
+  assert.equal(created.body.agentWorkDetails.routingContext.conversationIdentifier, user.conversation);
   assert.equal(created.body.agentWorkDetails.psrId, null);
   assert.equal(created.body.agentWorkDetails.routingContext.routingCorrelationId, base.routingContext.routingCorrelationId);
   assertCode(await agentWork(base), 15109);
@@ -252,6 +258,8 @@ test('PATCH /agentWork: every code and the state machine', async () => {
   assertCode(await patchWork(base, bot), 10093);
   assertCode(await patchWork({ ...base, contextType: 'Chatbot', botId: '1JZ8c00000DBOT1', workItemId: user.session }, bot), 10083);
   assertCode(await patchWork('{'), 10100);
+  assertCode(await patchWork(base, CCAAS), 10016);  // AuthorizationContextType missing
+  assertCode(await patchWork(base, { ...CCAAS_TYPED, AuthorizationContext: 'Partner1_ChannelDefinition1' }), 15102);
   assert.equal((await patchWork(base)).status, 202);
 });
 
@@ -334,7 +342,12 @@ test('rep transfers under partner routing: RoutingRequested, answered by /route,
   assert.equal(toRepData.eventId, toRep.body.routingCorrelationId);
   const work = await agentWork({ userId: ALICE, workItemId: user.session, capacityWeight: 1, routingContext: { conversationIdentifier: user.conversation, routingType: 'Transfer', routingCorrelationId: toRepData.eventId } });
   assert.equal(work.status, 202, JSON.stringify(work.body));
-  assert.equal((await routingResult({ workItemId: user.session, conversationIdentifier: user.conversation, success: true, externallyRouted: false, routingType: 'Transfer' })).status, 202);
+  // The partner's routingResult names no routing type: the request it completes does.
+  assert.equal((await routingResult({ workItemId: user.session, conversationIdentifier: user.conversation, success: true, externallyRouted: false })).status, 202);
+  const completed = entryOf(await waitForEvent(server, user.conversation, 'RoutingResult'));
+  assert.equal(completed.routingType, 'Transfer');
+  assert.equal(completed.workOwnerId, CAROL);
+  assert.equal(completed.failureType, 'None');
   await admin(server, 'POST', `/admin/v1/reps/${ALICE}/work/${work.body.agentWorkId}/accept`);
   state = await conversation(server, user.conversation);
   assert.deepEqual(presentReps(state), [ALICE]);
@@ -433,4 +446,28 @@ test('50 parallel agentWork and route calls on one conversation leave consistent
   const assignedEvents = (await eventsOf(server, user.conversation, 'RoutingWorkResult')).map(entryOf).filter((w) => w.workType === 'Assigned');
   const stored = new Set(state.agentWork.map((w) => w.workId));
   for (const work of assignedEvents) assert.ok(stored.has(work.workId));
+});
+
+test('a partner\'s Cancel sticks: the router does not offer the PSR back to the rep', async () => {
+  await setPresence(server, ALICE, 'Online');
+  const user = await ccaasConversation();
+  assert.equal((await route({ conversationIdentifier: user.conversation, routingType: 'Initial', routingInfo: { queueId: SUPPORT_QUEUE } })).status, 202);
+  const work = entryOf(await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Assigned')));
+  assert.equal((await patchWork({ workId: work.workId, contextType: 'Agent', status: 'Cancel' })).status, 202);
+  await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Cancelled'));
+  // Presence changes and the routing passes they cause leave it cancelled.
+  await setPresence(server, ALICE, 'Online', 4);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const assigned = (await eventsOf(server, user.conversation, 'RoutingWorkResult')).map(entryOf).filter((w) => w.workType === 'Assigned');
+  assert.equal(assigned.length, 1, JSON.stringify(assigned));
+  // Only Alice is excluded: another rep of the queue coming online is offered the PSR.
+  await setPresence(server, CAROL, 'Online');
+  const carol = entryOf(await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Assigned', (w) => w.agentSessionId === CAROL)));
+  assert.equal(carol.queueId, SUPPORT_QUEUE);
+});
+
+test('15111 with the work item in its message: a session of another channel definition', async () => {
+  const messaging = await newConversation(server);
+  await setPresence(server, ALICE, 'Online');
+  assertCode(await agentWork({ userId: ALICE, workItemId: messaging.session, capacityWeight: 1, routingContext: { conversationIdentifier: messaging.conversation, routingType: 'Initial', routingCorrelationId: randomUUID() } }), 15111, { workItemId: messaging.session });
 });

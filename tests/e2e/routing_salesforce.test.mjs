@@ -3,6 +3,7 @@
 // decline through the rep API; waiting sessions are offered when a rep comes online.
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { startServer } from './lib/server.mjs';
 import { postInteraction, textMessage } from './lib/api.mjs';
 import {
@@ -57,7 +58,7 @@ test('a new session waits in the queue until a rep comes online, then is assigne
   const active = await conversation(server, user.conversation);
   assert.deepEqual(active.pendingServiceRoutings, [], 'the PSR is deleted when the work is accepted');
   assert.equal(active.agentWork.find((w) => w.workId === work.workId).status, 'Opened');
-  assert.equal(active.messagingSession?.status ?? active.sessions?.at(-1)?.status ?? 'Active', 'Active');
+  assert.equal(active.messagingSessions.at(-1).status, 'Active');
 
   // Accepting twice is a transition the work's status does not allow.
   const again = await admin(server, 'POST', `/admin/v1/reps/${ALICE}/work/${work.workId}/accept`);
@@ -131,7 +132,7 @@ test('presence: Partner Messaging is required, bodies are checked, GET shows the
   assert.equal((await getRep(server, ALICE)).userId, ALICE);
 });
 
-test('a rep who joins directly withdraws the routing; the end user reactivating an Inactive session is routed again', async () => {
+test('a rep who joins directly withdraws the routing; a new session after End is routed anew', async () => {
   await allOffline();
   const user = await newConversation(server);
   await waitForEvent(server, user.conversation, 'QueuePosition');
@@ -190,4 +191,38 @@ test('a bot: routed by the channel\'s flow, accepts, hears the end user, hands o
   const refused = await call(server, 'POST', '/api/v1/route',
     { conversationIdentifier: other.conversation, routingType: 'Transfer', routingInfo: { queueId: SUPPORT_QUEUE } }, BOT_CONTEXT);
   assert.equal(refused.body.code, 10025);
+});
+
+test('an Inactive session the end user comes back to, with nobody in it, is routed again', async () => {
+  // The bot takes the session, then leaves it without handing off: no PSR, nobody but the end user.
+  const user = await newConversation(server, { channel: 'demo-bot-channel' });
+  const first = entryOf(await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Assigned')));
+  const patch = (workId, status) => call(server, 'PATCH', '/api/v1/agentWork',
+    { workId, contextType: 'Chatbot', status, workItemId: user.session, botId: DEMO_BOT }, BOT_CONTEXT);
+  assert.equal((await patch(first.workId, 'Accept')).status, 202);
+  assert.equal((await patch(first.workId, 'Close')).status, 202);
+  // A bot that closed is not offered the same PSR again: it was deleted on accept; nothing waits.
+  assert.deepEqual((await conversation(server, user.conversation)).pendingServiceRoutings, []);
+  const inactivated = await call(server, 'POST', '/api/v1/messagingSession', {
+    channelAddressIdentifier: user.channel, endUserClientId: user.from, conversationIdentifier: user.conversation,
+    operation: 'Inactivate', sessionId: user.session,
+  });
+  assert.equal(inactivated.status, 200, JSON.stringify(inactivated.body));
+  // The end user comes back: Inactive → Waiting, and the channel's flow routes it to the bot again.
+  const back = await postInteraction(server, { json: textMessage({ to: user.channel, from: user.from, text: 'still there?' }) });
+  assert.deepEqual(back.body.workItemIds, [user.session]);
+  const waiting = await waitForEvent(server, user.conversation, 'SessionStatusChanged', (e) => entryOf(e).sessionStatusPrev === 'Inactive');
+  assert.equal(entryOf(waiting).sessionStatus, 'Waiting');
+  const again = entryOf(await waitForEvent(server, user.conversation, 'RoutingWorkResult', workEvent('Assigned', (w) => w.workId !== first.workId)));
+  assert.equal(again.botId, DEMO_BOT);
+  // The bot hears the end user's typing with its own entry type.
+  assert.equal((await patch(again.workId, 'Accept')).status, 202);
+  const typing = await postInteraction(server, { json: {
+    to: user.channel, from: user.from,
+    interactions: [{ timestamp: Date.now(), interactionType: 'EntryInteraction', payload: { id: randomUUID(), entryType: 'TypingStartedIndicator', timestamp: Date.now() } }],
+  } });
+  assert.equal(typing.status, 202, JSON.stringify(typing.body));
+  const heard = await waitForEvent(server, user.conversation, 'TypingStartedIndicator', (e) => e.topic === '/event/Partner1_Bot_Event__e');
+  assert.equal(heard.payload.payload.entryType, 'TypingStartedIndicator');
+  assert.equal(entryOf(heard).entryType, 'TypingStartedIndicator');
 });
