@@ -44,11 +44,11 @@ Result<domain::EventOrigin> OriginFor(const Caller& caller, const ConversationSt
     return not_found;  // another channel definition's conversation
   }
   if (caller.bot_integration != nullptr) {
-    // A bot acts only in conversations it takes part in.
+    // A bot acts only in conversations it has joined: its accepted (Opened) work.
     bool present = false;
-    for (const auto& participant : state.participants) {
-      if (participant.role != "Chatbot") continue;
-      const config::Bot* bot = caller.org->FindBot(participant.subject);
+    for (const auto& work : state.works) {
+      if (work.bot_id.empty() || work.status != "Opened") continue;
+      const config::Bot* bot = caller.org->FindBot(work.bot_id);
       if (bot != nullptr && bot->integration_definition == caller.bot_integration->developer_name) {
         present = true;
       }

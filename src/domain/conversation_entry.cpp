@@ -231,29 +231,34 @@ Result<PostConversationEntryRequest> ParsePostConversationEntry(std::string_view
 Result<ConversationChange> DecideBotEntry(const ConversationState& state, const BotActor& actor,
                                           const BotEntry& entry) {
   if (state.org_id != actor.org->id) return Error::Of(10018, "conversation of another org");
-  const ConversationParticipant* participant = nullptr;
-  for (const auto& candidate : state.participants) {
-    if (candidate.role == "Chatbot" && IsSameBotId(candidate.subject, *actor.bot)) {
-      participant = &candidate;
-    }
-  }
-  if (participant == nullptr) {
-    return Error::Of(10068, "bot " + actor.bot->id + " is not a participant of the conversation");
-  }
+  // A retry of an entry the bot already wrote is answered as before, even after it left.
   if (state.find_entry) {
     if (const auto existing = state.find_entry(entry.entry_id)) {
       if (existing->sender_role == "Chatbot" && existing->sender_subject == actor.bot->id) {
-        return ConversationChange{};  // a retry of an entry already written
+        return ConversationChange{};
       }
       return Error::Of(10073, "entry id " + entry.entry_id + " is another sender's entry");
     }
+  }
+  // The bot takes part through its accepted work (PATCH /agentWork Accept), not merely by being
+  // named a participant (history uploads name bots too).
+  bool joined = false;
+  for (const auto& candidate : state.participants) {
+    if (candidate.role == "Chatbot" && IsSameBotId(candidate.subject, *actor.bot)) joined = true;
+  }
+  bool working = false;
+  for (const auto& work : state.works) {
+    if (work.bot_id == actor.bot->id && work.status == "Opened") working = true;
+  }
+  if (!joined || !working) {
+    return Error::Of(10068, "bot " + actor.bot->id + " has not joined the conversation");
   }
   const config::ChannelDefinition* definition =
       actor.org->FindChannelDefinition(state.channel_definition);
   if (definition == nullptr) {
     return Error::Of(500, "channel definition " + state.channel_definition + " not configured");
   }
-  const std::string app_type = participant->app_type.empty() ? "custom" : participant->app_type;
+  const std::string app_type = "custom";  // a bot's sender is always {custom, <bot id>, Chatbot}
 
   ConversationChange change;
   NewEntry stored;

@@ -253,7 +253,20 @@ class BotEntryDecisionTest : public ::testing::Test {
     entry_ = parsed->entry;
   }
 
-  void Join() { state_.participants.push_back({"custom", kBotId, "Chatbot", "Demo_Bot", 2}); }
+  // The bot accepted its work (PATCH /agentWork Accept): its Opened work and its participant.
+  void Join() {
+    state_.participants.push_back({"custom", kBotId, "Chatbot", "Demo_Bot", 2});
+    OpenWork();
+  }
+  void OpenWork() {
+    AgentWork work;
+    work.id = "0Bz000000000001";
+    work.bot_id = kBotId;
+    work.context_type = "Chatbot";
+    work.status = "Opened";
+    work.session_id = state_.session_id;
+    state_.works.push_back(work);
+  }
 
   config::Org org_;
   config::Bot bot_;
@@ -333,9 +346,40 @@ TEST_F(BotEntryDecisionTest, TheBotMustBeAPresentParticipant) {
 
 TEST_F(BotEntryDecisionTest, AParticipantRecordedWithThe18CharacterIdIsTheBot) {
   state_.participants.push_back({"custom", std::string(kBotId) + "AAA", "Chatbot", "", 2});
+  OpenWork();
   auto change = DecideBotEntry(state_, actor_, entry_);
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->entries[0].sender_subject, kBotId);
+}
+
+// History uploads may name the bot as a participant: without its accepted work it has not joined.
+TEST_F(BotEntryDecisionTest, ABotNamedAParticipantWithoutAcceptedWorkIsRefused) {
+  state_.participants.push_back({"chatbot", kBotId, "Chatbot", "", 2});
+  EXPECT_EQ(DecideBotEntry(state_, actor_, entry_).error().code, 10068);
+  AgentWork work;
+  work.id = "0Bz000000000002";
+  work.bot_id = kBotId;
+  work.status = "Closed";
+  state_.works.push_back(work);
+  EXPECT_EQ(DecideBotEntry(state_, actor_, entry_).error().code, 10068);
+}
+
+TEST_F(BotEntryDecisionTest, TheSenderIsAlwaysCustom) {
+  state_.participants.push_back({"chatbot", kBotId, "Chatbot", "", 2});
+  OpenWork();
+  auto change = DecideBotEntry(state_, actor_, entry_);
+  ASSERT_TRUE(change.ok());
+  EXPECT_EQ(change->entries[0].sender_app_type, "custom");
+}
+
+TEST_F(BotEntryDecisionTest, ARetryIsAnsweredAfterTheBotLeft) {
+  state_.find_entry = [](const std::string&) -> std::optional<EntryRef> {
+    return EntryRef{"Message", "custom", kBotId, "Chatbot"};
+  };
+  auto change = DecideBotEntry(state_, actor_, entry_);
+  ASSERT_TRUE(change.ok());
+  EXPECT_TRUE(change->entries.empty());
+  EXPECT_TRUE(change->events.empty());
 }
 
 TEST_F(BotEntryDecisionTest, AnotherOrgsConversationIsUnknown) {

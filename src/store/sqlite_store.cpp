@@ -566,7 +566,7 @@ Result<InboundWriteResult> SqliteStore::ApplyInbound(const InboundWrite& write) 
   InboundWriteResult result;
   std::optional<ConversationRef> ref = LookupConversation(write);
   bool session_opened = false;
-  if (ref && ref->session_status == "Inactive") {
+  if (ref && ref->session_status == "Inactive" && write.reactivate_inactive) {
     // The end user came back: the session is Active again if a rep or bot is still in the
     // conversation, Waiting for one otherwise.
     Statement agents = writer_db_->Prepare(

@@ -135,8 +135,11 @@ class SqliteStore final : public Store, public events::EventLog {
   domain::Result<InboundWriteResult> ApplyInbound(const InboundWrite& write);
   // Conversation history (sqlite_store_history.cpp), inside the writer's transaction.
   domain::Result<HistoryWriteResult> ApplyHistory(const HistoryWrite& write);
-  std::string EstablishHistorySession(const HistoryWrite& write, const InboundWriteResult& found,
-                                      bool& created);
+  // The session an Establish writes into. A current session in use is kept: a finished (endTime)
+  // historical session is stored beside it; an open one is refused (10078: attach instead).
+  domain::Result<std::string> EstablishHistorySession(const HistoryWrite& write,
+                                                      const InboundWriteResult& found,
+                                                      bool& created);
   void AppendEvent(events::OutboundEvent& event);
   std::optional<domain::ConversationState> LoadConversation(const std::string& identifier);
   void ApplyChange(const domain::ConversationState& state, domain::ConversationChange& change);

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include <set>
+
 #include "store/sqlite_store.h"
 #include "util/ids.h"
 
@@ -28,7 +30,8 @@ InboundWrite EstablishOnly(const HistoryWrite& write) {
   inbound.end_user_client_id = write.end_user_client_id;
   inbound.request_id = write.request_id;
   inbound.received_at_ms = write.received_at_ms;
-  return inbound;  // no entry_id: only the conversation
+  inbound.reactivate_inactive = false;  // importing history is not the end user coming back
+  return inbound;                       // no entry_id: only the conversation
 }
 
 void BindOptional(Statement& statement, int index, const std::optional<int64_t>& number) {
@@ -75,13 +78,19 @@ Result<HistoryWriteResult> SqliteStore::ApplyHistory(const HistoryWrite& write) 
       if (session.Step()) facts.attached_session_status = session.Text(0);
     }
     // Live entries use one id for entry and message; history entries may not, so both count.
+    // One pass over the conversation's entries (its index), however many ids the request has.
+    std::set<std::string> stored;
     Statement taken = writer_db_->Prepare(
-        "SELECT 1 FROM entries WHERE conversation_identifier = ?1 AND (entry_id = ?2 OR "
-        "(json_valid(payload) AND json_extract(payload, '$.abstractMessage.id') = ?2)) LIMIT 1");
+        "SELECT entry_id, CASE WHEN json_valid(payload) THEN "
+        "json_extract(payload, '$.abstractMessage.id') END FROM entries "
+        "WHERE conversation_identifier = ?1");
+    taken.Bind(1, existing->conversation_identifier);
+    while (taken.Step()) {
+      stored.insert(taken.Text(0));
+      if (!taken.IsNull(1)) stored.insert(taken.Text(1));
+    }
     for (const std::string& id : write.message_ids) {
-      taken.Bind(1, existing->conversation_identifier).Bind(2, id);
-      if (taken.Step()) facts.taken_ids.push_back(id);
-      taken.Reset();
+      if (stored.count(id) > 0) facts.taken_ids.push_back(id);
     }
   }
   if (write.check) {
@@ -147,9 +156,15 @@ Result<HistoryWriteResult> SqliteStore::ApplyHistory(const HistoryWrite& write) 
       case HistorySession::kAttach:
         result.session_id = write.attach_session_id;
         break;
-      case HistorySession::kEstablish:
-        result.session_id = EstablishHistorySession(write, *found, result.created_session);
+      case HistorySession::kEstablish: {
+        auto established = EstablishHistorySession(write, *found, result.created_session);
+        if (!established.ok()) {
+          restore_cache();
+          return established.error();
+        }
+        result.session_id = *established;
         break;
+      }
     }
 
     Statement entry = writer_db_->Prepare(
@@ -176,16 +191,31 @@ Result<HistoryWriteResult> SqliteStore::ApplyHistory(const HistoryWrite& write) 
   }
 }
 
-std::string SqliteStore::EstablishHistorySession(const HistoryWrite& write,
-                                                 const InboundWriteResult& found, bool& created) {
+Result<std::string> SqliteStore::EstablishHistorySession(const HistoryWrite& write,
+                                                         const InboundWriteResult& found,
+                                                         bool& created) {
   // A New session without entries (the one POST /conversation or this request just opened) is
   // a placeholder nobody has used: it becomes the history's session instead of lingering.
   Statement current = writer_db_->Prepare(
-      "SELECT s.status, (SELECT COUNT(*) FROM entries e WHERE e.session_id = s.id) "
-      "FROM sessions s WHERE s.id = ?1");
+      "SELECT s.status, EXISTS(SELECT 1 FROM entries e WHERE e.conversation_identifier = "
+      "s.conversation_identifier AND e.session_id = s.id) FROM sessions s WHERE s.id = ?1");
   current.Bind(1, found.session_id);
-  const bool reuse = current.Step() && current.Text(0) == "New" && current.Int(1) == 0;
+  std::string current_status = "Ended";
+  bool current_used = false;
+  if (current.Step()) {
+    current_status = current.Text(0);
+    current_used = current.Int(1) != 0;
+  }
   current.Reset();  // done reading before the writes below
+  const bool reuse = current_status == "New" && !current_used;
+  // The conversation's current session is in use (the end user is talking, or waiting, or
+  // routed): a finished historical session is stored beside it without replacing it; an open
+  // one would leave the current session orphaned, so the upload must attach to it instead.
+  const bool current_open = current_status != "Ended" && !reuse;
+  if (current_open && !write.session_end_time) {
+    return Error::Of(10078, "the conversation's session " + found.session_id +
+                                " is open: attach to it (AttachMessagingSession)");
+  }
 
   // Without an end the session is still going on: Active while a bot (or rep) is in the
   // conversation, otherwise New, waiting to be routed like a session POST /conversation opens.
@@ -216,10 +246,11 @@ std::string SqliteStore::EstablishHistorySession(const HistoryWrite& write,
     insert.Bind(4, status).Bind(5, write.session_start_time);
     BindOptional(insert, 6, write.session_end_time);
     insert.Run();
+    created = true;
+    if (current_open) return session_id;  // stored beside the current session
     Statement point = writer_db_->Prepare(
         "UPDATE conversations SET current_session_id = ?1 WHERE identifier = ?2");
     point.Bind(1, session_id).Bind(2, found.conversation_identifier).Run();
-    created = true;
   }
   // The inbound path must see the new current session and its status (an Ended one is replaced
   // at the end user's next message).

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "store/sqlite_store.h"
+#include "store/store_test_support.h"
 #include "util/fault_injector.h"
 #include "util/temp_dir.h"
 
@@ -212,31 +213,52 @@ TEST_F(SqliteStoreHistoryTest, EstablishReusesTheEmptyNewSessionOfPostConversati
   EXPECT_EQ(Count("messagingSessions"), 2);
 }
 
-TEST_F(SqliteStoreHistoryTest, EstablishOpensANewCurrentSessionWhenTheCurrentOneIsInUse) {
+// The current session is in use (the end user has written in it): an open Establish would leave
+// it orphaned, so it is refused (attach instead); a finished one is stored beside it.
+TEST_F(SqliteStoreHistoryTest, AnOpenEstablishIsRefusedWhileTheCurrentSessionIsInUse) {
   const InboundWriteResult live = InboundOk(Inbound("alice", "live-1", kNow - 70 * kMinute));
   HistoryWrite write = History();
   write.participants[1].left_time.reset();  // the bot is still talking
   write.session = HistorySession::kEstablish;
   write.session_start_time = kNow - 55 * kMinute;
+  auto refused = Submit(std::move(write));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, 10078);
+  EXPECT_EQ(Count("messagingSessions"), 1);
+  EXPECT_EQ(Conversation(live.conversation_identifier).at("messagingSessionId"),
+            live.session_id.c_str());
+  // Live messages still go into the live session.
+  EXPECT_EQ(InboundOk(Inbound("alice", "live-2")).session_id, live.session_id);
+}
+
+TEST_F(SqliteStoreHistoryTest, AFinishedEstablishIsStoredBesideTheSessionInUse) {
+  const InboundWriteResult live = InboundOk(Inbound("alice", "live-1", kNow - 70 * kMinute));
+  HistoryWrite write = History();
+  write.session = HistorySession::kEstablish;
+  write.session_start_time = kNow - 55 * kMinute;
+  write.session_end_time = kNow - 5 * kMinute;
   const HistoryWriteResult result = SubmitOk(std::move(write));
   EXPECT_TRUE(result.created_session);
   EXPECT_NE(result.session_id, live.session_id);
-  EXPECT_EQ(result.session_status, "Active");  // a bot is in the conversation
-  const auto conversation = Conversation(result.conversation_identifier);
-  EXPECT_EQ(conversation.at("messagingSessionId"), result.session_id.c_str());
-  const auto session = Session(result.conversation_identifier, result.session_id);
-  EXPECT_EQ(session.at("startTime"), kNow - 55 * kMinute);
-  EXPECT_EQ(session.at("endTime"), nullptr);
-  EXPECT_EQ(Session(result.conversation_identifier, live.session_id).at("status"), "New");
+  EXPECT_EQ(result.session_status, "Ended");
+  EXPECT_EQ(Conversation(result.conversation_identifier).at("messagingSessionId"),
+            live.session_id.c_str());
+  EXPECT_EQ(InboundOk(Inbound("alice", "live-2")).session_id, live.session_id);
+}
 
-  // Live messages now go into the established session (the writer's cache knows it).
-  const InboundWriteResult next = InboundOk(Inbound("alice", "live-2"));
-  EXPECT_EQ(next.session_id, result.session_id);
-  const boost::json::object after = Conversation(result.conversation_identifier);
-  const auto& entries = after.at("entries").as_array();
-  ASSERT_EQ(entries.size(), 4u);
-  EXPECT_EQ(entries[3].at("identifier"), "live-2");
-  EXPECT_EQ(entries[3].at("messagingSessionId"), result.session_id.c_str());
+// Importing history is not the end user coming back: an Inactive session stays Inactive.
+TEST_F(SqliteStoreHistoryTest, HistoryLeavesAnInactiveSessionInactive) {
+  const InboundWriteResult live = InboundOk(Inbound("alice", "live-1", kNow - 70 * kMinute));
+  domain::ConversationChange inactivate;
+  inactivate.session_status = "Inactive";
+  auto changed = testing::SubmitChangeAndWait(
+      *store_, live.conversation_identifier, [inactivate](const domain::ConversationState&) {
+        return domain::Result<domain::ConversationChange>(inactivate);
+      });
+  ASSERT_TRUE(changed.ok());
+  const HistoryWriteResult result = SubmitOk(History());
+  EXPECT_EQ(result.session_id, live.session_id);
+  EXPECT_EQ(Session(live.conversation_identifier, live.session_id).at("status"), "Inactive");
 }
 
 TEST_F(SqliteStoreHistoryTest, EstablishWithoutEndAndWithoutBotsIsNew) {

@@ -44,6 +44,9 @@ struct InboundWrite {
   int64_t received_at_ms = 0;
   std::string payload_json;  // the entry payload as stored and shown
   std::optional<AttachmentRecord> attachment;
+  // An Inactive session is reactivated by the entry (the end user came back); history uploads,
+  // which are not the end user coming back, leave it as it is.
+  bool reactivate_inactive = true;
   // Outbound events this change produces, built from its outcome (the conversation is only known
   // inside the transaction); appended in the same transaction. May be empty.
   std::function<std::vector<events::OutboundEvent>(const struct InboundWriteResult&)> events;

@@ -548,8 +548,20 @@ test('happy path: a bot that accepted its work sends messages, typing and a file
   assert.equal(event.payload.payload.clientTimestamp, message.clientTimestamp);
   assert.deepEqual(event.payload.payload.entryPayload, { ...message.entryPayload, messageReason: null });
 
-  // A retry of the same entry is accepted and changes nothing.
+  // A retry of the same entry is accepted and changes nothing, even with other text: no second
+  // entry, no second event, the stored one kept.
   assert.equal((await postEntry(entryBody(conversation, { entries: [message] }))).status, 202);
+  const altered = { ...message, entryPayload: { ...message.entryPayload, abstractMessage: { ...message.entryPayload.abstractMessage, staticContent: { formatType: 'Text', text: 'changed' } } } };
+  assert.equal((await postEntry(entryBody(conversation, { entries: [altered] }))).status, 202);
+  const botMessages = (await eventsOf(conversation, 'Message')).filter((e) => e.payload.payload.sender.role === 'Chatbot');
+  assert.equal(botMessages.length, 1);
+  const stored = await getEntries({ body: { conversationIdentifier: conversation, startTime: 1, direction: 'FROM_START' } });
+  const copies = stored.body.conversationEntries.filter((e) => e.entryPayload.id === message.entryPayload.id);
+  assert.equal(copies.length, 1);
+  assert.equal(copies[0].entryPayload.abstractMessage.staticContent.text, message.entryPayload.abstractMessage.staticContent.text);
+  // An entry id the end user already used is another sender's: 409 / 10073.
+  const endUserEntryId = stored.body.conversationEntries.find((e) => e.sender.role === 'EndUser').entryPayload.id;
+  assertApiError(await postEntry(entryBody(conversation, { entries: [textEntry({ id: endUserEntryId })] })), 10073);
   // Typing indicators are emitted likewise.
   const typing = { clientTimestamp: Date.now(), entryPayload: typingPayload('TypingStartedIndicator') };
   assert.equal((await postEntry(entryBody(conversation, { entries: [typing] }))).status, 202);

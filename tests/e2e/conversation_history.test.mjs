@@ -485,3 +485,36 @@ test('the admin clock validates what it is told', async () => {
   assert.equal(back.body.offsetMs, -1000);
   assert.equal((await postJson(server, '/admin/v1/clock', { offsetMs: 0 })).body.offsetMs, 0);
 });
+
+test('a session in use is kept: an open Establish is 10078, a finished one is stored beside it; an Inactive session stays Inactive', async () => {
+  const now = await serverNow();
+  const { user, body } = scenario(now);
+  // The end user is talking on the CCaaS channel: the current session is in use.
+  const live = await postInteraction(server, { json: textMessage({ to: CHANNEL, from: user }), headers: CCAAS });
+  assert.equal(live.status, 202, JSON.stringify(live.body));
+  const session = live.body.workItemIds[0];
+  const open = { ...body, messagingSession: { messagingSessionRequestType: 'EstablishMessagingSession', payload: { startTime: now - 58 * MINUTE } } };
+  open.conversationParticipants = [participant(user, 'EndUser', now - 60 * MINUTE), participant('partner-bot-1', 'Chatbot', now - 55 * MINUTE)];
+  assertApiError(await post(open), 10078);
+  // A finished historical session is stored beside the live one, which stays current.
+  const finished = await post(body);
+  assert.equal(finished.status, 202, JSON.stringify(finished.body));
+  assert.notEqual(finished.body.messagingSessionId, session);
+  let detail = await conversationOf(live.body.conversationIdentifier);
+  assert.equal(detail.messagingSessionId, session);
+  // Inactivate the live session; a history upload without a session does not reactivate it.
+  const inactivate = await fetch(`${server.baseUrl}/api/v1/messagingSession`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...apiHeaders(server.env, { AuthorizationContext: 'Partner1_CCaaSDefinition' }) },
+    body: JSON.stringify({ channelAddressIdentifier: CHANNEL, endUserClientId: user, conversationIdentifier: live.body.conversationIdentifier, operation: 'Inactivate', sessionId: session }),
+  });
+  assert.equal(inactivate.status, 200);
+  const plain = { ...scenario(now, { user }).body };
+  delete plain.messagingSession;
+  const imported = await post(plain);
+  assert.equal(imported.status, 202, JSON.stringify(imported.body));
+  detail = await conversationOf(live.body.conversationIdentifier);
+  assert.equal(detail.messagingSessions.find((s) => s.id === session).status, 'Inactive');
+  const statusEvents = await getJson(server, `/admin/v1/events?conversation=${live.body.conversationIdentifier}&type=SessionStatusChanged`);
+  assert.deepEqual(statusEvents.body.events.map((e) => e.payload.payload.entryPayload.sessionStatus), ['Inactive']);
+});
