@@ -17,6 +17,7 @@
 #include "api/rep_handlers.h"
 #include "api/rep_routing_handlers.h"
 #include "api/routing_handlers.h"
+#include "api/tooling_query_handler.h"
 
 namespace interactiond::api {
 
@@ -58,6 +59,11 @@ std::shared_ptr<http::Router> BuildRouter(const AppContext& context) {
   // OAuth (what the login host answers for the partner's JWT-bearer flow and Pub/Sub clients).
   router->Add(verb::post, "/services/oauth2/token", BodyKind::kJson, bind(HandleOAuthToken));
   router->Add(verb::get, "/services/oauth2/userinfo", BodyKind::kNone, bind(HandleOAuthUserInfo));
+  // The Tooling API query managed Pub/Sub subscriptions make (jsforce adds the trailing slash).
+  router->Add(verb::get, "/services/data/{version}/tooling/query/", BodyKind::kNone,
+              bind(HandleToolingQuery));
+  router->Add(verb::get, "/services/data/{version}/tooling/query", BodyKind::kNone,
+              bind(HandleToolingQuery));
   // Operations and inspection.
   router->Add(verb::get, "/health", BodyKind::kNone, bind(HandleHealth));
   router->Add(verb::get, "/admin/v1/conversations", BodyKind::kNone, bind(HandleListConversations));

@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -103,6 +104,33 @@ std::string Certificate(const std::string& value, const std::filesystem::path& b
     return ReadFile(path);
   }
   return value;  // inline PEM (may be empty: no JWT-bearer for this app)
+}
+
+std::string Upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+// The platform's rule for developer names: a letter first, then letters, digits and underscores,
+// no two underscores in a row and none at the end.
+bool IsDeveloperName(const std::string& name) {
+  if (name.empty() || !std::isalpha(static_cast<unsigned char>(name.front())) ||
+      name.back() == '_' || name.find("__") != std::string::npos) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// A managed subscription's LATEST | EARLIEST setting (case-insensitive; LATEST by default).
+ManagedReplayPreset ReplayPreset(const YAML::Node& node, const char* key,
+                                 const std::string& where) {
+  const std::string value = Upper(Str(node, key, where, false, "LATEST"));
+  if (value != "LATEST" && value != "EARLIEST") {
+    Fail(where, std::string(key) + " must be LATEST or EARLIEST");
+  }
+  return value == "LATEST" ? ManagedReplayPreset::kLatest : ManagedReplayPreset::kEarliest;
 }
 
 Org ParseOrg(const YAML::Node& node, const std::string& where,
@@ -224,6 +252,25 @@ Org ParseOrg(const YAML::Node& node, const std::string& where,
     bot.active = Bool(n, "active", w, true);
     org.bots.push_back(std::move(bot));
   });
+  ForEach(node, "managedSubscriptions", where, [&](const YAML::Node& n, const std::string& w) {
+    ManagedSubscription subscription;
+    subscription.id = Str(n, "id", w);
+    CheckId(subscription.id, "18x", w);  // the key prefix real clients test to tell ids apart
+    subscription.developer_name = Str(n, "developerName", w);
+    if (!IsDeveloperName(subscription.developer_name)) {
+      Fail(w, "developerName '" + subscription.developer_name +
+                  "' must start with a letter and hold only letters, digits and single "
+                  "underscores (not at the end)");
+    }
+    subscription.topic_name = Str(n, "topicName", w);
+    const std::string state = Upper(Str(n, "state", w, false, "RUN"));
+    if (state != "RUN" && state != "STOP") Fail(w, "state must be RUN or STOP");
+    subscription.state =
+        state == "RUN" ? ManagedSubscriptionState::kRun : ManagedSubscriptionState::kStop;
+    subscription.default_replay = ReplayPreset(n, "defaultReplay", w);
+    subscription.error_recovery_replay = ReplayPreset(n, "errorRecoveryReplay", w);
+    org.managed_subscriptions.push_back(std::move(subscription));
+  });
   return org;
 }
 
@@ -269,6 +316,28 @@ void ValidateOrg(const Org& org, const std::string& where) {
     if (!org.FindBotIntegration(bot.integration_definition)) {
       Fail(where, "bot '" + bot.id + "' names unknown bot integration '" +
                       bot.integration_definition + "'");
+    }
+  }
+  std::set<std::string> managed_names;
+  for (const auto& subscription : org.managed_subscriptions) {
+    unique("managed subscription", subscription.id);
+    // Developer names are unique whatever their case, as on the platform.
+    if (!managed_names.insert(Upper(subscription.developer_name)).second) {
+      Fail(where,
+           "duplicate managed subscription developer name '" + subscription.developer_name + "'");
+    }
+    const auto is_topic = [&](const std::string& event) {
+      return !event.empty() && subscription.topic_name == "/event/" + event;
+    };
+    const bool known =
+        std::any_of(org.channel_definitions.begin(), org.channel_definitions.end(),
+                    [&](const auto& def) { return is_topic(def.custom_platform_event); }) ||
+        std::any_of(org.bot_integrations.begin(), org.bot_integrations.end(),
+                    [&](const auto& def) { return is_topic(def.custom_platform_event); });
+    if (!known) {
+      Fail(where, "managed subscription '" + subscription.developer_name + "' names topic '" +
+                      subscription.topic_name +
+                      "', which is not /event/<customPlatformEvent> of a definition of the org");
     }
   }
 }

@@ -671,5 +671,119 @@ TEST(LoadConfigErrorTest, BotReferencesAndDuplicates) {
                     {"orgs[0]", "P_Bots", "unknown connected app"});
 }
 
+TEST_F(DemoConfigTest, ManagedSubscriptions) {
+  ASSERT_EQ(org_->managed_subscriptions.size(), 2u);
+  const ManagedSubscription& main = org_->managed_subscriptions[0];
+  EXPECT_EQ(main.id, "18x8c00000DMS01");
+  EXPECT_EQ(main.developer_name, "Partner1_Managed_Sub");
+  EXPECT_EQ(main.topic_name, "/event/Partner1_Event__e");
+  EXPECT_EQ(main.state, ManagedSubscriptionState::kRun);
+  EXPECT_EQ(main.default_replay, ManagedReplayPreset::kLatest);
+  EXPECT_EQ(main.error_recovery_replay, ManagedReplayPreset::kLatest);
+  const ManagedSubscription& stopped = org_->managed_subscriptions[1];  // trap
+  EXPECT_EQ(stopped.id, "18x8c00000DMS02");
+  EXPECT_EQ(stopped.developer_name, "Partner1_Stopped_Sub");
+  EXPECT_EQ(stopped.state, ManagedSubscriptionState::kStop);
+  for (const Org& other : config_.orgs->orgs()) {
+    if (&other != org_) {
+      EXPECT_TRUE(other.managed_subscriptions.empty()) << other.id;
+    }
+  }
+}
+
+// kMinimalYaml plus the given managedSubscriptions section (the org's only topic is
+// /event/Event__e, plus /event/Bot__e of a bot integration).
+std::string WithManaged(std::string_view subscriptions) {
+  return Minimal("    queues:", std::string(R"(    botIntegrations:
+      - {developerName: P_Bots, connectedApp: App, customPlatformEvent: Bot__e}
+    managedSubscriptions:
+)") + std::string(subscriptions) + "    queues:");
+}
+
+TEST(LoadConfigFromYamlTest, ManagedSubscriptionsAndTheirDefaults) {
+  const Config config = Load(
+      WithManaged(R"(      - {id: 18x000000000001, developerName: Sub_1, topicName: /event/Event__e}
+      - id: 18x000000000002
+        developerName: Sub2
+        topicName: /event/Bot__e
+        state: Stop
+        defaultReplay: earliest
+        errorRecoveryReplay: EARLIEST
+)"));
+  const Org* org = config.orgs->FindOrg("00D000000000001");
+  ASSERT_NE(org, nullptr);
+  ASSERT_EQ(org->managed_subscriptions.size(), 2u);
+  const ManagedSubscription& first = org->managed_subscriptions[0];
+  EXPECT_EQ(first.id, "18x000000000001");
+  EXPECT_EQ(first.developer_name, "Sub_1");
+  EXPECT_EQ(first.topic_name, "/event/Event__e");
+  EXPECT_EQ(first.state, ManagedSubscriptionState::kRun);  // the defaults
+  EXPECT_EQ(first.default_replay, ManagedReplayPreset::kLatest);
+  EXPECT_EQ(first.error_recovery_replay, ManagedReplayPreset::kLatest);
+  const ManagedSubscription& second = org->managed_subscriptions[1];
+  EXPECT_EQ(second.topic_name, "/event/Bot__e");  // bot integration events are topics too
+  EXPECT_EQ(second.state, ManagedSubscriptionState::kStop);
+  EXPECT_EQ(second.default_replay, ManagedReplayPreset::kEarliest);
+  EXPECT_EQ(second.error_recovery_replay, ManagedReplayPreset::kEarliest);
+  // Without the section, none.
+  EXPECT_TRUE(Load(Minimal()).orgs->orgs()[0].managed_subscriptions.empty());
+}
+
+TEST(LoadConfigErrorTest, ManagedSubscriptionFieldsAreChecked) {
+  const auto one = [](std::string_view fields) {
+    return WithManaged("      - {" + std::string(fields) + "}\n");
+  };
+  ExpectConfigError(one("developerName: S, topicName: /event/Event__e"),
+                    {"orgs[0].managedSubscriptions[0]", "'id'"});
+  ExpectConfigError(one("id: 0Xa000000000001, developerName: S, topicName: /event/Event__e"),
+                    {"orgs[0].managedSubscriptions[0]", "0Xa000000000001", "18x"});
+  ExpectConfigError(one("id: 18x00000000001, developerName: S, topicName: /event/Event__e"),
+                    {"orgs[0].managedSubscriptions[0]", "15 characters"});
+  ExpectConfigError(one("id: 18x000000000001, topicName: /event/Event__e"),
+                    {"orgs[0].managedSubscriptions[0]", "'developerName'"});
+  for (const char* bad : {"1Sub", "Sub_", "Sub__Two", "Sub-Two", "_Sub"}) {
+    ExpectConfigError(one(std::string("id: 18x000000000001, topicName: /event/Event__e, "
+                                      "developerName: ") +
+                          bad),
+                      {"orgs[0].managedSubscriptions[0]", "developerName", bad});
+  }
+  ExpectConfigError(one("id: 18x000000000001, developerName: S"),
+                    {"orgs[0].managedSubscriptions[0]", "'topicName'"});
+  ExpectConfigError(
+      one("id: 18x000000000001, developerName: S, topicName: /event/Event__e, state: Paused"),
+      {"orgs[0].managedSubscriptions[0]", "state must be RUN or STOP"});
+  ExpectConfigError(
+      one("id: 18x000000000001, developerName: S, topicName: /event/Event__e, "
+          "defaultReplay: CUSTOM"),
+      {"orgs[0].managedSubscriptions[0]", "defaultReplay must be LATEST or EARLIEST"});
+  ExpectConfigError(
+      one("id: 18x000000000001, developerName: S, topicName: /event/Event__e, "
+          "errorRecoveryReplay: 3"),
+      {"orgs[0].managedSubscriptions[0]", "errorRecoveryReplay must be LATEST or EARLIEST"});
+  ExpectConfigError(WithManaged("      - [not, a, mapping]\n"),
+                    {"orgs[0].managedSubscriptions[0]", "must be a mapping"});
+}
+
+TEST(LoadConfigErrorTest, ManagedSubscriptionReferencesAndDuplicates) {
+  ExpectConfigError(
+      WithManaged("      - {id: 18x000000000001, developerName: S, topicName: /event/Nope__e}\n"),
+      {"orgs[0]", "managed subscription 'S'", "/event/Nope__e"});
+  ExpectConfigError(
+      WithManaged("      - {id: 18x000000000001, developerName: S, topicName: Event__e}\n"),
+      {"orgs[0]", "managed subscription 'S'", "topic 'Event__e'"});
+  ExpectConfigError(
+      WithManaged(R"(      - {id: 18x000000000001, developerName: S1, topicName: /event/Event__e}
+      - {id: 18x000000000001, developerName: S2, topicName: /event/Event__e}
+)"),
+      {"orgs[0]", "duplicate managed subscription '18x000000000001'"});
+  ExpectConfigError(
+      WithManaged(R"(      - {id: 18x000000000001, developerName: Same, topicName: /event/Event__e}
+      - {id: 18x000000000002, developerName: SAME, topicName: /event/Event__e}
+)"),
+      {"orgs[0]", "duplicate managed subscription developer name 'SAME'"});
+  ExpectConfigError(Minimal("    queues:", "    managedSubscriptions: {a: 1}\n    queues:"),
+                    {"orgs[0]", "'managedSubscriptions' must be a list"});
+}
+
 }  // namespace
 }  // namespace interactiond::config

@@ -101,6 +101,19 @@ struct BotIntegrationDefinition {     // ExtConvParticipantIntegDef
   std::string custom_platform_event;  // the bot's platform event, e.g. "Partner1_Bot_Event__e"
 };
 
+// A managed event subscription (the Tooling API's ManagedEventSubscription): a Pub/Sub API
+// ManagedSubscribe client names it, and the server keeps the replay id the client commits.
+enum class ManagedReplayPreset { kLatest, kEarliest };
+enum class ManagedSubscriptionState { kRun, kStop };
+struct ManagedSubscription {
+  std::string id;              // 18x…, 15 characters (validated at load)
+  std::string developer_name;  // unique in the org
+  std::string topic_name;      // "/event/<event>" of one of the org's definitions (validated)
+  ManagedSubscriptionState state = ManagedSubscriptionState::kRun;
+  ManagedReplayPreset default_replay = ManagedReplayPreset::kLatest;  // nothing committed yet
+  ManagedReplayPreset error_recovery_replay = ManagedReplayPreset::kLatest;  // commit expired
+};
+
 struct OrgFeatures {
   bool ccaas_enabled = true;
   bool read_only = false;
@@ -123,6 +136,7 @@ struct Org {
   std::vector<User> users;
   std::vector<Bot> bots;
   std::vector<BotIntegrationDefinition> bot_integrations;
+  std::vector<ManagedSubscription> managed_subscriptions;
 
   const ConnectedApp* FindConnectedApp(std::string_view name) const;
   const ConnectedApp* FindConnectedAppByConsumerKey(std::string_view consumer_key) const;

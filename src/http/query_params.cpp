@@ -8,7 +8,17 @@
 namespace interactiond::http {
 
 std::optional<std::string> QueryParam(const HttpRequest& request, std::string_view name) {
-  auto params = boost::urls::parse_query(request.query);
+  // Query strings are form-encoded: '+' is a space (a literal plus arrives as %2B).
+  std::string query;
+  query.reserve(request.query.size());
+  for (char c : request.query) {
+    if (c == '+') {
+      query += "%20";
+    } else {
+      query += c;
+    }
+  }
+  auto params = boost::urls::parse_query(query);
   if (!params) return std::nullopt;
   for (const auto& param : *params) {
     if (*param.key != name) continue;  // keys compare decoded

@@ -1,4 +1,5 @@
-// Query-string access for handlers: values are percent-decoded ("%2Fevent%2FX__e" → "/event/X__e").
+// Query-string access for handlers: values are form-decoded ("%2Fevent%2FX__e" → "/event/X__e",
+// "a+b" → "a b").
 #pragma once
 
 #include <cstdint>

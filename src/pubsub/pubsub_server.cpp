@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "store/store.h"
+
 namespace interactiond::pubsub {
 namespace {
 
@@ -18,15 +20,21 @@ std::string Address(const std::string& host, int port) {
 
 PubSubServer::PubSubServer(std::shared_ptr<const config::OrgDirectory> orgs,
                            const auth::TokenSigner* tokens, events::EventLog* log,
-                           const util::Clock* clock)
-    : orgs_(std::move(orgs)), tokens_(tokens), log_(log), clock_(clock) {}
+                           const util::Clock* clock, store::ManagedReplayStore* managed_store)
+    : orgs_(std::move(orgs)),
+      tokens_(tokens),
+      log_(log),
+      managed_store_(managed_store != nullptr ? managed_store
+                                              : dynamic_cast<store::ManagedReplayStore*>(log)),
+      clock_(clock) {}
 
 PubSubServer::~PubSubServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));
 }
 
 void PubSubServer::Start(const PubSubServerOptions& options) {
-  service_ = std::make_unique<PubSubService>(orgs_, tokens_, log_, clock_, options.service);
+  service_ = std::make_unique<PubSubService>(orgs_, tokens_, log_, clock_, options.service,
+                                             managed_store_);
   grpc::ServerBuilder builder;
   int tls_port = -1;
   int plaintext_port = -1;

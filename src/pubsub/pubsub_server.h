@@ -3,7 +3,8 @@
 //
 // Lifecycle: construct, Start once, Shutdown once (the destructor shuts down if needed).
 // Threading: Start and Shutdown from one thread (the serve command's); gRPC's own threads serve the
-// calls. Ownership: the token signer, event log and clock must outlive the server.
+// calls. Ownership: the token signer, event log, managed replay store and clock must outlive the
+// server.
 #pragma once
 
 #include <chrono>
@@ -33,8 +34,11 @@ struct PubSubServerOptions {
 
 class PubSubServer {
  public:
+  // `managed_store` keeps managed subscriptions' commits; when null, the event log keeps them if it
+  // is a store::ManagedReplayStore too (the SqliteStore is), else ManagedSubscribe is unavailable.
   PubSubServer(std::shared_ptr<const config::OrgDirectory> orgs, const auth::TokenSigner* tokens,
-               events::EventLog* log, const util::Clock* clock);
+               events::EventLog* log, const util::Clock* clock,
+               store::ManagedReplayStore* managed_store = nullptr);
   ~PubSubServer();
   PubSubServer(const PubSubServer&) = delete;
   PubSubServer& operator=(const PubSubServer&) = delete;
@@ -57,6 +61,7 @@ class PubSubServer {
   std::shared_ptr<const config::OrgDirectory> orgs_;
   const auth::TokenSigner* tokens_;
   events::EventLog* log_;
+  store::ManagedReplayStore* managed_store_;
   const util::Clock* clock_;
   std::unique_ptr<PubSubService> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,18 +1,13 @@
 // Drives PubSubService in-process through a real gRPC server on 127.0.0.1 (ephemeral port,
-// plaintext) with the generated stub, over a fake event log.
+// plaintext) with the generated stub, over a fake event log: GetTopic, GetSchema, Subscribe,
+// Publish, authentication and shutdown (PublishStream and ManagedSubscribe have their own files).
 #include "pubsub/pubsub_service.h"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
-
 #include "pubsub/pubsub_server.h"
+#include "pubsub/pubsub_test_support.h"
 #include "pubsub/tls_certificate.h"
 #include "util/ids.h"
 
@@ -22,305 +17,9 @@ namespace {
 using eventbus::v1::FetchRequest;
 using eventbus::v1::FetchResponse;
 using namespace std::chrono_literals;
+using namespace test_support;
 
-constexpr char kOrg[] = "00D000000000001";
-constexpr char kOtherOrg[] = "00D000000000002";
-constexpr char kTopic[] = "/event/Partner1_Event__e";
-constexpr char kOtherTopic[] = "/event/Partner2_Event__e";
-
-// An in-memory event log with the EventLog contract: one increasing replay id sequence across
-// orgs and topics, a retention floor, listeners called (like the store's writer thread) on the
-// appending thread.
-class FakeEventLog final : public events::EventLog {
- public:
-  domain::Result<std::vector<events::OutboundEvent>> QueryEvents(
-      const events::EventQuery& query) override {
-    std::lock_guard lock(mutex_);
-    std::vector<events::OutboundEvent> out;
-    for (const auto& event : events_) {
-      if (out.size() < query.limit && query.Matches(event)) out.push_back(event);
-    }
-    return out;
-  }
-  domain::Result<std::vector<events::OutboundEvent>> ReadEvents(const std::string& org_id,
-                                                                const std::string& topic,
-                                                                uint64_t after_replay_id,
-                                                                size_t limit) override {
-    std::lock_guard lock(mutex_);
-    std::vector<events::OutboundEvent> out;
-    for (const auto& event : events_) {
-      if (out.size() >= limit) break;
-      if (event.org_id == org_id && event.topic == topic && event.replay_id > after_replay_id &&
-          event.replay_id > floor_) {
-        out.push_back(event);
-      }
-    }
-    return out;
-  }
-  uint64_t LatestReplayId(const std::string& org_id, const std::string& topic) override {
-    std::lock_guard lock(mutex_);
-    ++position_lookups_;
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-      if (it->org_id == org_id && it->topic == topic) return it->replay_id;
-    }
-    return next_id_ - 1;
-  }
-  uint64_t RetentionFloor(const std::string&, const std::string&) override {
-    std::lock_guard lock(mutex_);
-    ++position_lookups_;
-    return floor_;
-  }
-  bool IsValidResumePoint(const std::string& org_id, uint64_t replay_id) override {
-    std::lock_guard lock(mutex_);
-    if (replay_id == 0 || replay_id == floor_) return true;
-    if (replay_id < floor_) return false;
-    return std::any_of(events_.begin(), events_.end(), [&](const auto& e) {
-      return e.org_id == org_id && e.replay_id == replay_id;
-    });
-  }
-  uint64_t AddListener(AppendListener listener) override {
-    std::lock_guard lock(mutex_);
-    listeners_[++listener_seq_] = std::move(listener);
-    return listener_seq_;
-  }
-  void RemoveListener(uint64_t id) override {
-    std::lock_guard lock(mutex_);
-    listeners_.erase(id);
-  }
-  void Publish(std::vector<events::OutboundEvent> events,
-               std::function<void(domain::Result<std::vector<uint64_t>>)> done) override {
-    std::vector<uint64_t> ids;
-    for (auto& e : Append(std::move(events))) ids.push_back(e.replay_id);
-    done(std::move(ids));
-  }
-
-  std::vector<events::OutboundEvent> Append(std::vector<events::OutboundEvent> events) {
-    std::vector<AppendListener> listeners;
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& e : events) {
-        e.replay_id = next_id_++;
-        events_.push_back(e);
-      }
-      for (const auto& [id, listener] : listeners_) listeners.push_back(listener);
-    }
-    for (const auto& listener : listeners) listener(events);
-    return events;
-  }
-  // Appends `n` events to (org, topic) with payload "<prefix><i>"; returns their replay ids.
-  std::vector<uint64_t> AppendN(int n, const std::string& org = kOrg,
-                                const std::string& topic = kTopic,
-                                const std::string& prefix = "e") {
-    std::vector<events::OutboundEvent> batch;
-    for (int i = 0; i < n; ++i) {
-      events::OutboundEvent e;
-      e.org_id = org;
-      e.topic = topic;
-      e.created_date = 1700000000000 + i;
-      e.created_by_id = "005000000000001";
-      e.event_type_field = "EventType__c";
-      e.payload_field = "Payload__c";
-      e.event_type = "Interaction";
-      e.payload = prefix + std::to_string(i);
-      batch.push_back(std::move(e));
-    }
-    std::vector<uint64_t> ids;
-    for (const auto& e : Append(std::move(batch))) ids.push_back(e.replay_id);
-    return ids;
-  }
-  // Waits until subscriptions have looked up `count` start positions in total (a LATEST
-  // subscription that has done so sees every later append).
-  bool WaitForPositionLookups(int count) {
-    for (int i = 0; i < 500; ++i) {
-      {
-        std::lock_guard lock(mutex_);
-        if (position_lookups_ >= count) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  void SetFloor(uint64_t floor) {
-    std::lock_guard lock(mutex_);
-    floor_ = floor;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<events::OutboundEvent> events_;
-  uint64_t next_id_ = 1;
-  uint64_t floor_ = 0;
-  uint64_t listener_seq_ = 0;
-  int position_lookups_ = 0;
-  std::map<uint64_t, AppendListener> listeners_;
-};
-
-std::shared_ptr<const config::OrgDirectory> TestOrgs() {
-  config::Org org;
-  org.id = kOrg;
-  config::ChannelDefinition definition;
-  definition.developer_name = "Partner1_Definition";
-  definition.custom_platform_event = "Partner1_Event__e";
-  org.channel_definitions.push_back(definition);
-  config::BotIntegrationDefinition bot;
-  bot.developer_name = "Bot_Integration";
-  bot.custom_platform_event = "Partner2_Event__e";
-  org.bot_integrations.push_back(bot);
-  config::Org other;
-  other.id = kOtherOrg;
-  definition.custom_platform_event = "Other_Event__e";
-  other.channel_definitions.push_back(definition);
-  return std::make_shared<const config::OrgDirectory>(std::vector<config::Org>{org, other});
-}
-
-std::string Trailer(const grpc::ClientContext& context, const std::string& key) {
-  const auto& trailers = context.GetServerTrailingMetadata();
-  const auto it = trailers.find(key);
-  return it == trailers.end() ? "" : std::string(it->second.data(), it->second.size());
-}
-
-class PubSubServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override { StartServer(ServiceOptions{}); }
-  void TearDown() override {
-    if (server_) server_->Shutdown(1s);
-  }
-
-  void StartServer(ServiceOptions options) {
-    if (server_) server_->Shutdown(1s);
-    server_ = std::make_unique<PubSubServer>(orgs_, &signer_, &log_, &clock_);
-    PubSubServerOptions server_options;
-    server_options.tls_port = -1;
-    server_options.plaintext_port = 0;
-    server_options.service = options;
-    server_->Start(server_options);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->plaintext_port()),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = eventbus::v1::PubSub::NewStub(channel_);
-  }
-
-  std::string Token(const std::string& org = kOrg, int64_t ttl_ms = 3'600'000) {
-    auth::TokenClaims claims;
-    claims.org_id = org;
-    claims.connected_app = "App";
-    claims.user_id = "005000000000009";
-    claims.issued_at_ms = clock_.NowMs();
-    claims.expires_at_ms = clock_.NowMs() + ttl_ms;
-    return signer_.Mint(claims);
-  }
-
-  void Authenticate(grpc::ClientContext& context, const std::string& tenant = kOrg) {
-    context.AddMetadata("accesstoken", Token());
-    context.AddMetadata("instanceurl", "https://localhost:8085");
-    context.AddMetadata("tenantid", tenant);
-  }
-
-  std::string SchemaId() {
-    grpc::ClientContext context;
-    Authenticate(context);
-    eventbus::v1::TopicRequest request;
-    request.set_topic_name(kTopic);
-    eventbus::v1::TopicInfo info;
-    EXPECT_TRUE(stub_->GetTopic(&context, request, &info).ok());
-    return info.schema_id();
-  }
-
-  // A Subscribe stream with a background reader, so tests can wait for responses with a timeout
-  // and assert that nothing more arrives.
-  class Stream {
-   public:
-    Stream(eventbus::v1::PubSub::Stub* stub, std::function<void(grpc::ClientContext&)> auth) {
-      auth(context_);
-      stream_ = stub->Subscribe(&context_);
-      reader_ = std::thread([this] {
-        FetchResponse response;
-        while (stream_->Read(&response)) {
-          std::lock_guard lock(mutex_);
-          responses_.push_back(response);
-          arrived_.notify_all();
-        }
-        std::lock_guard lock(mutex_);
-        ended_ = true;
-        arrived_.notify_all();
-      });
-    }
-    ~Stream() {
-      context_.TryCancel();
-      reader_.join();
-    }
-    bool Send(const FetchRequest& request) { return stream_->Write(request); }
-    bool Request(int n, const std::string& topic = kTopic) {
-      FetchRequest request;
-      request.set_topic_name(topic);
-      request.set_num_requested(n);
-      return Send(request);
-    }
-    std::optional<FetchResponse> Next(std::chrono::milliseconds timeout = 3s) {
-      std::unique_lock lock(mutex_);
-      arrived_.wait_for(lock, timeout, [&] { return !responses_.empty() || ended_; });
-      if (responses_.empty()) return std::nullopt;
-      FetchResponse response = responses_.front();
-      responses_.pop_front();
-      return response;
-    }
-    // Collects responses until `count` events arrived or `timeout` passed.
-    std::vector<FetchResponse> Events(int count, std::chrono::milliseconds timeout = 3s) {
-      std::vector<FetchResponse> out;
-      int seen = 0;
-      const auto deadline = std::chrono::steady_clock::now() + timeout;
-      while (seen < count) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left <= 0ms) break;
-        auto response = Next(left);
-        if (!response) break;
-        seen += response->events_size();
-        out.push_back(*response);
-      }
-      return out;
-    }
-    // Waits for the server to end the stream; returns its status.
-    grpc::Status Finish() {
-      {
-        std::unique_lock lock(mutex_);
-        arrived_.wait_for(lock, 5s, [&] { return ended_; });
-      }
-      stream_->WritesDone();
-      return stream_->Finish();
-    }
-    std::string Trailer(const std::string& key) const { return pubsub::Trailer(context_, key); }
-
-   private:
-    grpc::ClientContext context_;
-    std::unique_ptr<grpc::ClientReaderWriter<FetchRequest, FetchResponse>> stream_;
-    std::thread reader_;
-    std::mutex mutex_;
-    std::condition_variable arrived_;
-    std::deque<FetchResponse> responses_;
-    bool ended_ = false;
-  };
-
-  std::unique_ptr<Stream> Subscribe() {
-    return std::make_unique<Stream>(stub_.get(),
-                                    [this](grpc::ClientContext& c) { Authenticate(c); });
-  }
-
-  static std::vector<uint64_t> ReplayIds(const std::vector<FetchResponse>& responses) {
-    std::vector<uint64_t> ids;
-    for (const auto& response : responses) {
-      for (const auto& event : response.events()) ids.push_back(*DecodeReplayId(event.replay_id()));
-    }
-    return ids;
-  }
-
-  util::ManualClock clock_{1'700'000'000'000};
-  auth::TokenSigner signer_{"test-secret-test-secret-test-secret"};
-  FakeEventLog log_;
-  std::shared_ptr<const config::OrgDirectory> orgs_ = TestOrgs();
-  std::unique_ptr<PubSubServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<eventbus::v1::PubSub::Stub> stub_;
-};
+class PubSubServiceTest : public PubSubTestBase {};
 
 TEST(ReplayIdTest, EightBytesBigEndian) {
   EXPECT_EQ(EncodeReplayId(0x0102030405060708ull), std::string("\x01\x02\x03\x04\x05\x06\x07\x08"));
@@ -456,7 +155,8 @@ TEST_F(PubSubServiceTest, AuthFailures) {
   EXPECT_TRUE(stub_->GetTopic(&context, request, &info).ok());
 
   // Subscribe refuses at once too.
-  Stream stream(stub_.get(), [](grpc::ClientContext& c) { c.AddMetadata("accesstoken", "x"); });
+  SubscribeStream stream([this](grpc::ClientContext* c) { return stub_->Subscribe(c); },
+                         [](grpc::ClientContext& c) { c.AddMetadata("accesstoken", "x"); });
   const grpc::Status status = stream.Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(stream.Trailer("error-code"), error_codes::kAuthHeadersInvalid);
@@ -730,14 +430,6 @@ TEST_F(PubSubServiceTest, PublishAppendsAndSubscribersReceive) {
   EXPECT_EQ(stub_->Publish(&empty_context, empty, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Trailer(empty_context, "error-code"), error_codes::kPublishEventCountInvalid);
-}
-
-TEST_F(PubSubServiceTest, UnimplementedMethods) {
-  grpc::ClientContext context;
-  Authenticate(context);
-  auto stream = stub_->ManagedSubscribe(&context);
-  stream->WritesDone();
-  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST(TlsMaterialTest, CreatedOnceThenReused) {

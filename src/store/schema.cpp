@@ -180,6 +180,17 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY (org_id, integration_type, developer_name)
       ) WITHOUT ROWID;
       )sql",
+      // 6: the replay id each Pub/Sub API managed subscription last committed (ManagedSubscribe);
+      // a commit replaces the row of its (org, subscription id).
+      R"sql(
+      CREATE TABLE managed_replays (
+        org_id TEXT NOT NULL,
+        subscription_id TEXT NOT NULL,
+        replay_id INTEGER NOT NULL,
+        committed_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, subscription_id)
+      ) WITHOUT ROWID;
+      )sql",
   };
   return kMigrations;
 }

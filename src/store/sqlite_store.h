@@ -32,7 +32,7 @@
 
 namespace interactiond::store {
 
-class SqliteStore final : public Store, public events::EventLog {
+class SqliteStore final : public Store, public events::EventLog, public ManagedReplayStore {
  public:
   // Opens (creating and migrating as needed) <data_dir>/interactiond.db. Throws SqliteError.
   // `faults` may be null; it must outlive the store.
@@ -80,6 +80,13 @@ class SqliteStore final : public Store, public events::EventLog {
 
   // BYOB entries (src/store/sqlite_store_entries.cpp).
   domain::Result<std::optional<EntryPage>> ListEntries(const EntryQuery& query) override;
+
+  // Managed subscriptions' committed replay ids (src/store/sqlite_store_managed.cpp).
+  void CommitManagedReplay(const std::string& org_id, const std::string& subscription_id,
+                           uint64_t replay_id, int64_t committed_at_ms,
+                           std::function<void(domain::Status)> done) override;
+  domain::Result<std::optional<uint64_t>> LoadManagedReplay(
+      const std::string& org_id, const std::string& subscription_id) override;
 
   // events::EventLog
   domain::Result<std::vector<events::OutboundEvent>> ReadEvents(const std::string& org_id,

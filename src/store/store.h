@@ -247,4 +247,20 @@ class Store {
   virtual void Close() = 0;
 };
 
+// The replay ids that Pub/Sub API managed subscriptions commit (ManagedSubscribe), kept per
+// (org, subscription id) so that a reconnecting subscriber resumes after its last commit
+// (src/store/sqlite_store_managed.cpp). Threading and completions as for Store.
+class ManagedReplayStore {
+ public:
+  virtual ~ManagedReplayStore() = default;
+  // Replaces the subscription's committed replay id through the single writer; `done` runs after
+  // the commit is durable (500 when it fails).
+  virtual void CommitManagedReplay(const std::string& org_id, const std::string& subscription_id,
+                                   uint64_t replay_id, int64_t committed_at_ms,
+                                   std::function<void(domain::Status)> done) = 0;
+  // The committed replay id; nullopt when nothing was committed; 500 when the read fails.
+  virtual domain::Result<std::optional<uint64_t>> LoadManagedReplay(
+      const std::string& org_id, const std::string& subscription_id) = 0;
+};
+
 }  // namespace interactiond::store

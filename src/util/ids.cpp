@@ -53,4 +53,19 @@ bool IsUuid(std::string_view text) {
   return true;
 }
 
+std::string RecordId18(std::string_view id15) {
+  if (id15.size() != 15) return std::string(id15);
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+  std::string id(id15);
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    int bits = 0;
+    for (int i = 0; i < 5; ++i) {
+      const char c = id15[static_cast<size_t>(chunk * 5 + i)];
+      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
+    }
+    id += kAlphabet[bits];
+  }
+  return id;
+}
+
 }  // namespace interactiond::util

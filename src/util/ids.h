@@ -14,6 +14,11 @@ namespace interactiond::util {
 // sequence order. Sequences ≥ 62^10 wrap (never reached in practice).
 std::string RecordId(std::string_view prefix, uint64_t sequence);
 
+// The 18-character, case-insensitive form of a 15-character record id: the id plus Salesforce's
+// three checksum characters (each encodes which of five characters are upper-case letters).
+// Other lengths are returned unchanged.
+std::string RecordId18(std::string_view id15);
+
 // A random (version 4) UUID in lower-case canonical form.
 std::string RandomUuid();
 

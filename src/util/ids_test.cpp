@@ -126,5 +126,12 @@ TEST(IsUuidTest, RefusesEverythingElse) {
   }
 }
 
+TEST(RecordId18Test, AppendsTheCaseChecksum) {
+  // Salesforce's documented example: 001A0000006Vm9r → 001A0000006Vm9rIAC.
+  EXPECT_EQ(RecordId18("001A0000006Vm9r"), "001A0000006Vm9rIAC");
+  EXPECT_EQ(RecordId18("00D8c000000DEMO"), "00D8c000000DEMOEA4");
+  EXPECT_EQ(RecordId18("short"), "short");
+}
+
 }  // namespace
 }  // namespace interactiond::util
