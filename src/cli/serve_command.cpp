@@ -177,7 +177,7 @@ int Serve(const ServeOptions& options) {
   pubsub_options.service.keepalive = std::chrono::milliseconds(server_config.pubsub_keepalive_ms);
   pubsub_options.service.idle_timeout =
       std::chrono::milliseconds(server_config.pubsub_idle_timeout_ms);
-  pubsub::PubSubServer pubsub_server(startup.config.orgs, &signer, &store, &clock);
+  pubsub::PubSubServer pubsub_server(startup.config.orgs, &signer, &store, &clock, &store);
   pubsub_server.Start(pubsub_options);
 
   const double startup_ms =

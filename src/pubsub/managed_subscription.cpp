@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "pubsub/session_reactor.h"
 #include "pubsub/subscription.h"
 #include "store/store.h"
 
@@ -64,30 +65,17 @@ std::variant<const config::ManagedSubscription*, Failure> FindManaged(
 }
 
 class ManagedSubscribeReactor final
-    : public grpc::ServerBidiReactor<ManagedFetchRequest, ManagedFetchResponse>,
+    : public SessionReactor<ManagedSubscribeReactor, ManagedFetchRequest, ManagedFetchResponse,
+                            Subscription>,
       public SubscriptionStream {
  public:
   ManagedSubscribeReactor(std::shared_ptr<PubSubService::Hub> hub, Caller caller,
-                          std::string rpc_id, grpc::CallbackServerContext* context)
-      : subscription_(std::make_shared<Subscription>(std::move(hub), std::move(caller),
-                                                     std::move(rpc_id), context, this)) {
-    subscription_->Register();
-    StartRead(&request_);
+                          std::string rpc_id, grpc::CallbackServerContext* context) {
+    Begin(std::make_shared<Subscription>(std::move(hub), std::move(caller), std::move(rpc_id),
+                                         context, this));
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      subscription_->OnReadsDone();
-      return;
-    }
-    if (subscription_->OnManagedRequest(request_)) StartRead(&request_);
-  }
-  void OnWriteDone(bool ok) override { subscription_->OnWriteDone(ok); }
-  void OnCancel() override { subscription_->OnCancel(); }
-  void OnDone() override {
-    subscription_->OnDone();
-    delete this;
-  }
+  bool Accept(const ManagedFetchRequest& request) { return session_->OnManagedRequest(request); }
 
   void Write(Delivery delivery) override {
     response_.Clear();
@@ -103,8 +91,6 @@ class ManagedSubscribeReactor final
   }
 
  private:
-  std::shared_ptr<Subscription> subscription_;
-  ManagedFetchRequest request_;
   ManagedFetchResponse response_;  // owned by gRPC while a write is in flight
 };
 

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "pubsub/publish_batch.h"
+#include "pubsub/session_reactor.h"
 
 namespace interactiond::pubsub {
 
@@ -12,40 +13,23 @@ using eventbus::v1::PublishResponse;
 
 namespace {
 
-class PublishStreamReactor final : public grpc::ServerBidiReactor<PublishRequest, PublishResponse>,
-                                   public PublishStreamIo {
+class PublishStreamReactor final
+    : public SessionReactor<PublishStreamReactor, PublishRequest, PublishResponse, PublishSession>,
+      public PublishStreamIo {
  public:
   PublishStreamReactor(std::shared_ptr<PubSubService::Hub> hub, Caller caller, std::string rpc_id,
-                       grpc::CallbackServerContext* context)
-      : stream_(std::make_shared<PublishSession>(std::move(hub), std::move(caller),
-                                                 std::move(rpc_id), context, this)) {
-    stream_->Register();
-    StartRead(&request_);
+                       grpc::CallbackServerContext* context) {
+    Begin(std::make_shared<PublishSession>(std::move(hub), std::move(caller), std::move(rpc_id),
+                                           context, this));
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      stream_->OnReadsDone();
-      return;
-    }
-    if (stream_->OnRequest(request_)) StartRead(&request_);
-  }
-  void OnWriteDone(bool ok) override { stream_->OnWriteDone(ok); }
-  void OnCancel() override { stream_->OnCancel(); }
-  void OnDone() override {
-    stream_->OnDone();
-    delete this;
-  }
+  bool Accept(const PublishRequest& request) { return session_->OnRequest(request); }
 
   void Write(const PublishResponse* response) override { StartWrite(response); }
   void Read() override { StartRead(&request_); }
   void Finish(const grpc::Status& status) override {
     grpc::ServerBidiReactor<PublishRequest, PublishResponse>::Finish(status);
   }
-
- private:
-  std::shared_ptr<PublishSession> stream_;
-  PublishRequest request_;
 };
 
 }  // namespace

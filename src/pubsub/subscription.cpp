@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "pubsub/publish_stream.h"
+#include "pubsub/session_reactor.h"
 
 namespace interactiond::pubsub {
 
@@ -20,30 +21,17 @@ Failure ReplayIdCorrupted() {
           "The replay ID is not valid: it is corrupted, unknown or expired."};
 }
 
-class SubscribeReactor final : public grpc::ServerBidiReactor<FetchRequest, FetchResponse>,
-                               public SubscriptionStream {
+class SubscribeReactor final
+    : public SessionReactor<SubscribeReactor, FetchRequest, FetchResponse, Subscription>,
+      public SubscriptionStream {
  public:
   SubscribeReactor(std::shared_ptr<PubSubService::Hub> hub, Caller caller, std::string rpc_id,
-                   grpc::CallbackServerContext* context)
-      : subscription_(std::make_shared<Subscription>(std::move(hub), std::move(caller),
-                                                     std::move(rpc_id), context, this)) {
-    subscription_->Register();
-    StartRead(&request_);
+                   grpc::CallbackServerContext* context) {
+    Begin(std::make_shared<Subscription>(std::move(hub), std::move(caller), std::move(rpc_id),
+                                         context, this));
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      subscription_->OnReadsDone();
-      return;
-    }
-    if (subscription_->OnRequest(request_)) StartRead(&request_);
-  }
-  void OnWriteDone(bool ok) override { subscription_->OnWriteDone(ok); }
-  void OnCancel() override { subscription_->OnCancel(); }
-  void OnDone() override {
-    subscription_->OnDone();
-    delete this;
-  }
+  bool Accept(const FetchRequest& request) { return session_->OnRequest(request); }
 
   void Write(Delivery delivery) override {
     response_.Clear();
@@ -58,8 +46,6 @@ class SubscribeReactor final : public grpc::ServerBidiReactor<FetchRequest, Fetc
   }
 
  private:
-  std::shared_ptr<Subscription> subscription_;
-  FetchRequest request_;
   FetchResponse response_;  // owned by gRPC while a write is in flight
 };
 
