@@ -87,7 +87,8 @@ Status CheckContent(const object& content, std::string_view message_type, std::s
   }
   // FormMessage
   if (format == "Inputs") {
-    if (!StringMember(content, "formTitle")) return Require(false, "formTitle");
+    // formTitle is an AbstractTitleItem (an object), per the contract's FormInputs.
+    if (ObjectMember(content, "formTitle") == nullptr) return Require(false, "formTitle");
     return Require(IsNonEmptyArray(Member(content, "sections")), "sections");
   }
   return Require(StringMember(content, "messageDefinitionNameOrId").has_value(),

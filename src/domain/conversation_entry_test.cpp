@@ -211,7 +211,7 @@ TEST(ConversationEntryParseTest, RequiredContentOfEachFormat) {
       {"ChoicesMessage", "choices",
        R"({"formatType":"MessageDefinition","messageDefinitionNameOrId":"D","options":[{}]})",
        R"({"formatType":"MessageDefinition","messageDefinitionNameOrId":"D"})"},
-      {"FormMessage", "form", R"({"formatType":"Inputs","formTitle":"F","sections":[{}]})",
+      {"FormMessage", "form", R"({"formatType":"Inputs","formTitle":{"title":"F"},"sections":[{}]})",
        R"({"formatType":"Inputs","sections":[{}]})"},
       {"FormMessage", "form",
        R"({"formatType":"MessageDefinition","messageDefinitionNameOrId":"D"})",

@@ -1,5 +1,7 @@
 #include "domain/conversation_history.h"
 
+#include "domain/conversation_entry.h"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -20,20 +22,12 @@ using boost::json::value;
 
 constexpr std::array<std::string_view, 6> kAppTypes = {"custom",       "agent",        "chatbot",
                                                        "conversation", "live_message", "iamessage"};
-constexpr std::array<std::string_view, 18> kFormatTypes = {
-    "Attachments", "RichLink",   "Media", "Buttons",        "Carousel",    "QuickReplies",
-    "ListPicker",  "Selections", "Links", "TimePicker",     "Application", "Result",
-    "Inputs",      "WebView",    "Text",  "ExperienceType", "Flow",        "MessageDefinition"};
 // /interactions codes that keep their meaning for a history entry's payload.
 constexpr std::array<int, 5> kPayloadCodes = {10045, 10047, 10048, 10049, 10062};
 
 template <typename Set, typename T>
 bool Contains(const Set& set, const T& wanted) {
   return std::find(set.begin(), set.end(), wanted) != set.end();
-}
-
-bool IsNonEmptyArray(const value* v) {
-  return v != nullptr && v->is_array() && !v->get_array().empty();
 }
 
 bool IsAlnum(char c) {
@@ -161,50 +155,6 @@ Status ParseParticipants(const object& body, HistoryRequest& request) {
 
 // ---- entries -----------------------------------------------------------------------------------
 
-// Content of the two message types only a bot may send, per the contract's discriminator
-// mappings: 10048 unknown format, 10049 a format the type does not map, 10045 content missing.
-Status CheckBotMessageContent(const object& message, std::string_view message_type) {
-  const bool choices = message_type == "ChoicesMessage";
-  const std::string_view key = choices ? "choices" : "form";
-  const object* content = ObjectMember(message, key);
-  if (content == nullptr) return Error::Of(10045, std::string(key) + " missing");
-  const auto format = StringMember(*content, "formatType");
-  if (!format || !Contains(kFormatTypes, *format)) return Error::Of(10048, "formatType");
-  auto require = [&](bool present, const char* what) -> Status {
-    if (!present) return Error::Of(10045, std::string(key) + "." + what);
-    return OkStatus();
-  };
-  const bool has_option_items = IsNonEmptyArray(Member(*content, "optionItems"));
-  const bool has_definition = StringMember(*content, "messageDefinitionNameOrId").has_value();
-  if (choices) {
-    if (*format == "Buttons") {
-      return require(StringMember(*content, "text") && has_option_items, "text/optionItems");
-    }
-    if (*format == "QuickReplies") {
-      return require(Member(*content, "text") != nullptr && has_option_items, "text/optionItems");
-    }
-    if (*format == "ListPicker") {
-      return require(StringMember(*content, "title") && has_option_items, "title/optionItems");
-    }
-    if (*format == "Carousel") return require(IsNonEmptyArray(Member(*content, "items")), "items");
-    if (*format == "TimePicker") {
-      return require(ObjectMember(*content, "calendarEvent") != nullptr, "calendarEvent");
-    }
-    if (*format == "MessageDefinition") {
-      return require(has_definition && IsNonEmptyArray(Member(*content, "options")),
-                     "messageDefinitionNameOrId/options");
-    }
-    return Error::Of(10049, "ChoicesMessage with " + std::string(*format));
-  }
-  if (*format == "Inputs") {
-    return require(ObjectMember(*content, "formTitle") != nullptr &&
-                       IsNonEmptyArray(Member(*content, "sections")),
-                   "formTitle/sections");
-  }
-  if (*format == "MessageDefinition") return require(has_definition, "messageDefinitionNameOrId");
-  return Error::Of(10049, "FormMessage with " + std::string(*format));
-}
-
 // The message content rules of /interactions, reused as they are: the payload goes through
 // ParseInteractionRequest inside a synthetic one-interaction body. A history entry may carry
 // different entry and message ids, so the copy carries the message id in both places.
@@ -282,7 +232,8 @@ Status ParseEntry(const value& item, size_t index, const HistoryRules& rules,
   const auto message_type = StringMember(*message, "messageType");
   if (from->role == "Chatbot" &&
       (message_type == "ChoicesMessage" || message_type == "FormMessage")) {
-    if (auto status = CheckBotMessageContent(*message, *message_type); !status.ok()) return status;
+    // The bot's message rules of POST /conversationEntry, shared.
+    if (auto status = CheckBotMessage(*message); !status.ok()) return status;
   } else if (auto status = CheckMessageAsInbound(*payload, entry.message_id); !status.ok()) {
     return status;
   }

@@ -382,7 +382,14 @@ TEST(ConversationHistoryParseTest, ChatbotsMaySendChoicesAndForms) {
   EXPECT_EQ(BotCode("FormMessage",
                     {{"formatType", "MessageDefinition"}, {"messageDefinitionNameOrId", "Def"}}),
             0);
-  // Required content, unknown and unmapped formats.
+  // Required content, unknown and unmapped formats (the rules of POST /conversationEntry).
+  EXPECT_EQ(BotCode("ChoicesMessage",
+                    {{"formatType", "QuickReplies"}, {"text", 5}, {"optionItems", options}}),
+            10045);
+  EXPECT_EQ(
+      BotCode("FormMessage",
+              {{"formatType", "Inputs"}, {"formTitle", "Form"}, {"sections", array{object{}}}}),
+      10045);
   EXPECT_EQ(BotCode("ChoicesMessage", {{"formatType", "Buttons"}, {"text", "Pick"}}), 10045);
   EXPECT_EQ(BotCode("ChoicesMessage",
                     {{"formatType", "Buttons"}, {"text", "Pick"}, {"optionItems", array{}}}),

@@ -317,7 +317,7 @@ test('POST: entry rules — timestamp frame 10046, entry format 10045, message a
   // Valid bot messages of each kind get past the entry rules.
   for (const message of [
     { messageType: 'ChoicesMessage', id: 'm', choices: { formatType: 'Buttons', text: 'Pick', optionItems: [{ optionIdentifier: '1', titleItem: { title: 'One' } }] } },
-    { messageType: 'FormMessage', id: 'm', form: { formatType: 'Inputs', formTitle: 'Tell us', sections: [{ sectionType: 'SingleInputSection' }] } },
+    { messageType: 'FormMessage', id: 'm', form: { formatType: 'Inputs', formTitle: { title: 'Tell us' }, sections: [{ sectionType: 'SingleInputSection' }] } },
     { messageType: 'StaticContentMessage', id: 'm', staticContent: { formatType: 'Links', links: [{ url: 'https://example.com' }] } },
   ]) {
     assertApiError(await withMessage(message), 10068, { context: message.messageType });
