@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, makeDataDir, mintToken, repoRoot } from './lib/server.mjs';
 import {
@@ -501,6 +501,13 @@ test('POST /attachment: multipart, file and bot rules', async () => {
   assertApiError(await postAttachment({ json: json({ subject: OTHER_BOT }), files: [file] }), 10087);
   assertApiError(await postAttachment({ json: json({ subject: INACTIVE_BOT }), files: [file] }), 10088);
   assertApiError(await postAttachment({ json: attachmentJson(randomUUID(), { contentLength: png.length }), files: [file] }), 10018);
+  // None of these refused uploads stored its file.
+  const stored = path.join(server.dataDir, 'attachments');
+  const listed = existsSync(stored) ? readdirSync(stored, { recursive: true }) : [];
+  const distinct = Buffer.concat([pngBytes(), Buffer.from(randomUUID())]);  // bytes no one stored
+  assertApiError(await postAttachment({ json: json({ contentLength: distinct.length }), files: [{ ...file, data: distinct }] }), 10068);
+  assertApiError(await postAttachment({ json: attachmentJson(randomUUID(), { contentLength: distinct.length }), files: [{ ...file, data: distinct }] }), 10018);
+  assert.deepEqual(existsSync(stored) ? readdirSync(stored, { recursive: true }) : [], listed);
 });
 
 // ---------------------------------------------------------------------------------------------
