@@ -78,11 +78,7 @@ class ManagedSubscribeReactor final
   bool Accept(const ManagedFetchRequest& request) { return session_->OnManagedRequest(request); }
 
   void Write(Delivery delivery) override {
-    response_.Clear();
-    response_.mutable_events()->Swap(&delivery.events);
-    response_.set_latest_replay_id(EncodeReplayId(delivery.latest_replay_id));
-    response_.set_pending_num_requested(delivery.pending_num_requested);
-    response_.set_rpc_id(std::move(delivery.rpc_id));
+    FillResponse(response_, delivery);
     if (delivery.commit) *response_.mutable_commit_response() = std::move(*delivery.commit);
     StartWrite(&response_);
   }

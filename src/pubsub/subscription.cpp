@@ -34,11 +34,7 @@ class SubscribeReactor final
   bool Accept(const FetchRequest& request) { return session_->OnRequest(request); }
 
   void Write(Delivery delivery) override {
-    response_.Clear();
-    response_.mutable_events()->Swap(&delivery.events);
-    response_.set_latest_replay_id(EncodeReplayId(delivery.latest_replay_id));
-    response_.set_pending_num_requested(delivery.pending_num_requested);
-    response_.set_rpc_id(std::move(delivery.rpc_id));
+    FillResponse(response_, delivery);
     StartWrite(&response_);
   }
   void Finish(const grpc::Status& status) override {

@@ -32,6 +32,16 @@ struct Delivery {
   std::optional<eventbus::v1::CommitReplayResponse> commit;  // managed streams only
 };
 
+// Moves `delivery` into a fresh FetchResponse or ManagedFetchResponse (the fields they share).
+template <typename Response>
+void FillResponse(Response& response, Delivery& delivery) {
+  response.Clear();
+  response.mutable_events()->Swap(&delivery.events);
+  response.set_latest_replay_id(EncodeReplayId(delivery.latest_replay_id));
+  response.set_pending_num_requested(delivery.pending_num_requested);
+  response.set_rpc_id(std::move(delivery.rpc_id));
+}
+
 // The reactor of a subscription as the state machine sees it.
 class SubscriptionStream {
  public:
